@@ -1,0 +1,78 @@
+"""Configuration classes; every deployment-specific value comes from the environment."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'investtrack.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Sessions expire: a shared office PC must not stay logged in overnight.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_HOURS", "8")))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(hours=8)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    BOOTSTRAP_SERVE_LOCAL = True  # intranet deployments: never a CDN
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "720"))
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    MAX_JSON_BYTES = 1024 * 1024
+    IS_PRODUCTION = False
+
+
+class DevelopmentConfig(Config):
+    """The embedded default that `make run` uses: SQLite under instance/ and demo data."""
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    LOGIN_RATE_LIMIT = "1000 per minute"
+    SESSION_COOKIE_SECURE = False
+
+
+class ProductionConfig(Config):
+    IS_PRODUCTION = True
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+
+    def __init__(self) -> None:
+        secret = os.environ.get("SECRET_KEY", "")
+        if len(secret) < 32 or secret == Config.SECRET_KEY:
+            raise RuntimeError(
+                "ProductionConfig needs a real SECRET_KEY (at least 32 random characters) in the environment."
+            )
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("ProductionConfig needs DATABASE_URL in the environment.")
+        self.SECRET_KEY = secret
+        self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env():
+    """Pick the config class named by INVESTTRACK_CONFIG (default: development)."""
+    name = os.environ.get("INVESTTRACK_CONFIG", "development")
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown INVESTTRACK_CONFIG {name!r}; use one of {sorted(CONFIGS)}") from None
+    return cls()

@@ -1,0 +1,97 @@
+"""InvestTrack: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, session
+from flask_login import current_user
+
+from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config) -> Flask:
+    """Build the app for a config object; never touches the schema (migrations do that)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations"))
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from crm.core.web import register_error_handlers, register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+    from crm.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from crm import models  # noqa: F401  (every model registered before use)
+    from crm.core.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+
+    from crm.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from crm.admin.routes import bp as admin_bp
+    from crm.api import bp as api_bp
+    from crm.auth.routes import bp as auth_bp
+    from crm.main.routes import bp as main_bp
+    from crm.reference.routes import bp as reference_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(reference_bp)
+    csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
+    app.register_blueprint(api_bp)
+
+
+def _register_hooks(app: Flask) -> None:
+    from crm.audit.services import set_actor
+
+    @app.before_request
+    def _web_session_and_actor():
+        session.permanent = True  # so PERMANENT_SESSION_LIFETIME applies
+        if "audit_source" not in g and current_user.is_authenticated:
+            set_actor(current_user.id, "web")
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        # Intranet deployments: nothing may be loaded from outside the app.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'",
+        )
+        return response

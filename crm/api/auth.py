@@ -1,0 +1,46 @@
+"""Tokens and the current user."""
+
+from flask import current_app, g
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+
+from crm.api import bp
+from crm.api.base import ApiError, api_user, commit_after, doc, json_body, string_field
+from crm.auth import services
+from crm.extensions import limiter
+
+
+def serialize_user(user) -> dict:
+    return {"id": user.id, "username": user.username, "name": user.name, "role": user.role, "unit_id": user.unit_id}
+
+
+@bp.post("/auth/token")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=get_remote_address)
+@doc("Exchange a username and password for a bearer token", body="TokenRequest", response="Token",
+     public=True, statuses=(400, 401, 422, 429), ok_status=201)
+@commit_after
+def create_token():
+    data = json_body()
+    username = string_field(data, "username", max_length=64)
+    password = string_field(data, "password", max_length=128)
+    try:
+        user = services.authenticate(username, password)
+    except services.LoginRefused as err:
+        raise ApiError(401, "unauthorized", err.message) from None
+    services.record_login(user)
+    return {"token": services.issue_token(user), "token_type": "Bearer",
+            "expires_in": current_app.config["API_TOKEN_HOURS"] * 3600}, 201
+
+
+@bp.delete("/auth/token")
+@doc("Revoke the token this call is made with", statuses=(401,))
+@commit_after
+def revoke_token():
+    services.revoke_token(g.api_token)
+    return {"revoked": True, "message": _("令牌已吊销。")}
+
+
+@bp.get("/users/me")
+@doc("The user the token belongs to", response="User", statuses=(401,))
+def me():
+    return serialize_user(api_user())

@@ -1,0 +1,130 @@
+"""API plumbing: bearer authentication, JSON bodies, paging, the endpoint documentation registry."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from crm.audit.services import set_actor
+from crm.auth.services import token_for
+from crm.core.errors import ServiceError, ValidationFailed
+from crm.extensions import db
+
+
+class ApiError(ServiceError):
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None) -> None:
+        super().__init__(message, fields)
+        self.status = status
+        self.code = code
+
+
+def unauthorized(message: str | None = None) -> ApiError:
+    return ApiError(401, "unauthorized", message or _("需要登录：请在 Authorization 头中携带 Bearer 令牌。"))
+
+
+def doc(summary: str, *, body: str | None = None, response: str | None = None, public: bool = False,
+        params: tuple[str, ...] = (), statuses: tuple[int, ...] = (), ok_status: int = 200):
+    """Describe an endpoint for /api/v1/openapi.json; `public` endpoints need no token."""
+
+    def decorate(view):
+        view.api_doc = {"summary": summary, "body": body, "response": response, "public": public,
+                        "params": params, "statuses": statuses, "ok_status": ok_status}
+        if public:
+            return view
+
+        @wraps(view)
+        def authenticated(*args, **kwargs):
+            authenticate()
+            return view(*args, **kwargs)
+
+        authenticated.api_doc = view.api_doc
+        return authenticated
+
+    return decorate
+
+
+def authenticate():
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise unauthorized()
+    token = token_for(raw.strip())
+    if token is None:
+        raise unauthorized(_("令牌无效、已过期或已被吊销，请重新获取。"))
+    g.api_token = token
+    g.api_user = token.user
+    set_actor(token.user.id, "api", f"{request.method} {request.path}"[:200])
+    return token.user
+
+
+def api_user():
+    return g.api_user
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400 that says what is wrong with it."""
+    if request.content_length and request.content_length > current_app.config["MAX_JSON_BYTES"]:
+        raise ApiError(413, "too_large", _("请求体过大。"))
+    if not request.is_json:
+        raise ApiError(400, "bad_request", _("请求体必须是 JSON，并带有 Content-Type: application/json。"))
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "bad_request", _("请求体不是有效的 JSON。"))
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", _("请求体必须是 JSON 对象。"))
+    return data
+
+
+def string_field(data: dict, name: str, *, max_length: int, required: bool = True) -> str | None:
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationFailed(_("缺少必填字段：%(name)s", name=name), {name: [_("必填")]})
+        return None
+    if not isinstance(value, str):
+        raise ValidationFailed(_("字段 %(name)s 必须是字符串。", name=name), {name: [_("必须是字符串。")]})
+    if len(value) > max_length:
+        raise ValidationFailed(
+            _("字段 %(name)s 过长（最多 %(n)s 个字符）。", name=name, n=max_length),
+            {name: [_("最多 %(n)s 个字符。", n=max_length)]},
+        )
+    return value
+
+
+MAX_PER_PAGE = 200
+
+
+def page_args() -> tuple[int, int]:
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", 50))
+    except ValueError:
+        raise ValidationFailed(_("page 和 per_page 必须是整数。"), {"page": [_("必须是整数。")]}) from None
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValidationFailed(
+            _("page 须 ≥ 1，per_page 须在 1–%(max)s 之间。", max=MAX_PER_PAGE), {"per_page": [_("超出范围。")]}
+        )
+    return page, per_page
+
+
+def paginated(stmt, serialize) -> dict:
+    """Run a select() one page at a time: {"items", "total", "page", "per_page"}."""
+    page, per_page = page_args()
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page))
+    return {"items": [serialize(r) for r in rows], "total": total, "page": page, "per_page": per_page}
+
+
+def commit_after(view):
+    """The request commits once, after the service has flushed."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        result = view(*args, **kwargs)
+        db.session.commit()
+        return result
+
+    return wrapped

@@ -1,0 +1,38 @@
+"""The audit trail: one append-only row per insert, update or archive of a business record."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.core.models import utcnow
+from crm.extensions import db
+
+AUDIT_ACTIONS = ("insert", "update", "archive", "restore")
+AUDIT_SOURCES = ("web", "api", "cli", "system")
+AUDIT_ACTION_LABELS = {"insert": "新建", "update": "修改", "archive": "归档", "restore": "恢复"}
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        CheckConstraint("action IN ('insert', 'update', 'archive', 'restore')", name="action"),
+        CheckConstraint("source IN ('web', 'api', 'cli', 'system')", name="source"),
+        Index("ix_audit_entries_record", "record_type", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    # Which screen or API call made the change ("projects.edit", "PATCH /api/v1/projects/7").
+    origin: Mapped[str | None] = mapped_column(String(200))
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    actor = relationship("User", lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.action} {self.record_type}#{self.record_id} by {self.actor_id}>"

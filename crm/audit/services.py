@@ -1,0 +1,154 @@
+"""One mechanism for the audit trail: a SQLAlchemy flush hook.
+
+Every model that sets `__audited__ = True` gets an AuditEntry for each insert and each update
+(an update that sets `archived_at` is recorded as an archive). The entry says who (the actor of
+the current request or CLI command), from where (web/api/cli), and each changed field's value
+before and after. Entries are written with a Core insert inside the same transaction, so a
+rolled-back change leaves no trace and a committed one always has its entry.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from flask import g, has_app_context, has_request_context, request
+from sqlalchemy import event, inspect, insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from crm.audit.models import AuditEntry
+from crm.core.models import utcnow
+
+IGNORED_FIELDS = {"updated_at", "version", "password_hash"}
+MASKED_FIELDS = {"password_hash", "token_hash"}
+
+
+def set_actor(user_id: int | None, source: str, origin: str | None = None) -> None:
+    """Declare who is changing things in this request or command."""
+    g.audit_actor_id = user_id
+    g.audit_source = source
+    g.audit_origin = origin
+
+
+def _context() -> tuple[int | None, str, str | None]:
+    if not has_app_context():
+        return None, "system", None
+    source = g.get("audit_source")
+    origin = g.get("audit_origin")
+    if source is None and has_request_context():
+        source = "api" if request.path.startswith("/api/") else "web"
+    if origin is None and has_request_context():
+        origin = f"{request.method} {request.path}"[:200]
+    return g.get("audit_actor_id"), source or "cli", origin
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _column_changes(obj, inserting: bool) -> dict:
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in IGNORED_FIELDS and key not in MASKED_FIELDS:
+            continue
+        hist = state.attrs[key].history
+        if inserting:
+            after = getattr(obj, key)
+            if after is not None:
+                changes[key] = [None, "***" if key in MASKED_FIELDS else _jsonable(after)]
+        elif hist.has_changes():
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+            if key in MASKED_FIELDS:
+                changes[key] = ["***", "***"]
+            elif _jsonable(before) != _jsonable(after):
+                changes[key] = [_jsonable(before), _jsonable(after)]
+    return changes
+
+
+def _action(changes: dict) -> str:
+    if "archived_at" in changes:
+        return "archive" if changes["archived_at"][1] is not None else "restore"
+    return "update"
+
+
+def record_extra_change(obj, key: str, before, after) -> None:
+    """Record a change the flush cannot see on `obj`'s columns (e.g. a many-to-many list)."""
+    from crm.extensions import db
+
+    extra = db.session.info.setdefault("audit_extra", {})
+    extra.setdefault(id(obj), (obj, {}))[1][key] = [_jsonable(before), _jsonable(after)]
+
+
+def _pending_entries(session: Session) -> list[tuple[object, str, dict]]:
+    pending = []
+    extra = session.info.pop("audit_extra", {})
+    for obj in session.new:
+        if getattr(obj, "__audited__", False):
+            pending.append((obj, "insert", None))
+    for obj in session.dirty:
+        if getattr(obj, "__audited__", False) and session.is_modified(obj, include_collections=False):
+            changes = _column_changes(obj, inserting=False) | extra.pop(id(obj), (None, {}))[1]
+            if changes:
+                pending.append((obj, _action(changes), changes))
+    pending.extend((obj, "update", changes) for obj, changes in extra.values())
+    return pending
+
+
+@event.listens_for(Session, "before_flush")
+def _collect(session: Session, flush_context, instances) -> None:
+    # Updates must be read before the flush resets attribute history; inserts after it,
+    # once they have their primary keys.
+    session.info.setdefault("audit_pending", []).extend(_pending_entries(session))
+
+
+@event.listens_for(Session, "after_flush")
+def _write(session: Session, flush_context) -> None:
+    pending = session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    actor_id, source, origin = _context()
+    rows = []
+    for obj, action, changes in pending:
+        if changes is None:
+            changes = _column_changes(obj, inserting=True)
+        rows.append({
+            "record_type": obj.__tablename__,
+            "record_id": inspect(obj).mapper.primary_key_from_instance(obj)[0],
+            "action": action,
+            "actor_id": actor_id,
+            "source": source,
+            "origin": origin,
+            "changes": changes,
+            "created_at": utcnow(),
+        })
+    session.connection().execute(insert(AuditEntry), rows)
+
+
+def history_for(record) -> list[AuditEntry]:
+    """The audit trail of one record, oldest first."""
+    stmt = (
+        select(AuditEntry)
+        .options(selectinload(AuditEntry.actor))
+        .where(AuditEntry.record_type == record.__tablename__, AuditEntry.record_id == record.id)
+        .order_by(AuditEntry.id)
+    )
+    from crm.extensions import db
+
+    return list(db.session.scalars(stmt))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _discard(session: Session, previous_transaction) -> None:
+    # A failed flush must not leave half-collected entries for the next one.
+    session.info.pop("audit_pending", None)
+    session.info.pop("audit_extra", None)

@@ -1,0 +1,94 @@
+"""Users, roles and API tokens."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin, as_utc, utcnow
+from crm.extensions import db
+from crm.units.models import Unit
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    UNIT_HEAD = "unit_head"
+    LEADER = "leader"
+    VIEWER = "viewer"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.STAFF: "招商专员",
+    Role.UNIT_HEAD: "单位负责人",
+    Role.LEADER: "分管领导",
+    Role.VIEWER: "督查/统计",
+    Role.ADMIN: "系统管理员",
+}
+
+
+class User(UserMixin, TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+    __tablename__ = "users"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("role IN ('staff', 'unit_head', 'leader', 'viewer', 'admin')", name="role"),
+        # Staff and unit heads work for a unit; the permission helper relies on it.
+        CheckConstraint("role NOT IN ('staff', 'unit_head') OR unit_id IS NOT NULL", name="unit_for_unit_roles"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    unit: Mapped[Unit | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active and self.archived_at is None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[Role(self.role)]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username} {self.role}>"
+
+
+class ApiToken(TimestampMixin, db.Model):
+    """A bearer token; only its SHA-256 is stored, so a database leak leaks no usable token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and as_utc(self.expires_at) > utcnow()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} user={self.user_id}>"

@@ -1,0 +1,63 @@
+"""Command-line commands: `flask seed`, `flask demo load`, `flask user create-admin`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from crm.audit.services import set_actor
+from crm.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    demo = AppGroup("demo", help="Demo data for trying the app.")
+    users = AppGroup("user", help="User accounts.")
+
+    @app.cli.command("seed")
+    def seed_command():
+        """Add the default negative list and drop reasons where missing (safe to repeat)."""
+        from crm.reference.services import seed_default_lists
+
+        set_actor(None, "cli", "flask seed")
+        added = seed_default_lists()
+        db.session.commit()
+        click.echo(f"reference lists: {added} entries added")
+
+    @demo.command("load")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+    def demo_load(if_empty: bool):
+        """Load the demo city: units, users (password Demo@2026), chains."""
+        from crm.demo.loader import DemoRefused, load_demo
+
+        set_actor(None, "cli", "flask demo load")
+        try:
+            summary = load_demo(current_app.config, if_empty=if_empty)
+        except DemoRefused as err:
+            raise click.ClickException(str(err)) from None
+        db.session.commit()
+        click.echo(summary)
+
+    @users.command("create-admin")
+    @click.argument("username")
+    @click.option("--name", default="系统管理员")
+    @click.password_option()
+    def create_admin(username: str, name: str, password: str):
+        """Create the first administrator of a production deployment."""
+        from crm.auth.models import User
+        from crm.auth.services import validate_new_password
+        from crm.core.errors import ServiceError
+
+        set_actor(None, "cli", "flask user create-admin")
+        try:
+            validate_new_password(password)
+        except ServiceError as err:
+            raise click.ClickException(err.fields["new_password"][0]) from None
+        user = User(username=username, name=name, role="admin")
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        click.echo(f"administrator {username} created")
+
+    app.cli.add_command(demo)
+    app.cli.add_command(users)

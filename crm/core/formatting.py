@@ -1,0 +1,14 @@
+"""Display helpers for money: 万元, or 亿元 for large sums (DOMAIN.md §3)."""
+
+from decimal import Decimal
+
+YI_IN_WAN = Decimal(10000)
+
+
+def format_wan(value) -> str:
+    if value is None:
+        return "—"
+    amount = Decimal(value)
+    if abs(amount) >= YI_IN_WAN:
+        return f"{(amount / YI_IN_WAN).quantize(Decimal('0.01')):,} 亿元"
+    return f"{amount.quantize(Decimal('0.01')):,} 万元"

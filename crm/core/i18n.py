@@ -1,0 +1,10 @@
+"""Locale choice: Simplified Chinese unless the user switched to English."""
+
+from flask import current_app, session
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,121 @@
+"""Web plumbing shared by every blueprint: error pages, safe redirects, template helpers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from crm.core.errors import ServiceError
+
+ERROR_TITLES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "不支持此操作",
+    409: "数据冲突",
+    413: "提交内容过大",
+    422: "提交内容有误",
+    429: "操作过于频繁",
+    500: "系统出错",
+}
+ERROR_HINTS = {
+    403: "您的账号无权访问此页面或记录。如需权限，请联系系统管理员。",
+    404: "您要找的页面或记录不存在，可能已被归档或链接有误。",
+    413: "上传的文件或提交的内容超过了大小限制。",
+    429: "登录尝试过于频繁，请稍后再试。",
+    500: "系统遇到了意外错误，已记录。请稍后重试，或联系系统管理员。",
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def is_safe_redirect(target: str | None) -> bool:
+    """Only same-site relative paths: `next=//evil.example` or `next=https://…` are refused."""
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+    )
+
+
+def api_error(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def _html_error(status: int, message: str | None = None):
+    title = _(ERROR_TITLES.get(status, "出错了"))
+    hint = message or _(ERROR_HINTS.get(status, "请检查后重试。"))
+    try:
+        return render_template("errors/error.html", status=status, title=title, hint=hint), status
+    except Exception:  # the error page itself must never fail
+        current_app.logger.exception("Error page failed to render")
+        return f"{status} {title}: {hint}", status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def _service_error(err: ServiceError):
+        if is_api_request():
+            return api_error(err.status, err.code, err.message, err.fields)
+        return _html_error(err.status, err.message)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        status = err.code or 500
+        if is_api_request():
+            code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                    405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}.get(status, "error")
+            message = _(ERROR_TITLES.get(status, "出错了"))
+            if status == 429:
+                message = _("请求过于频繁，请稍后再试。")
+            return api_error(status, code, message)
+        return _html_error(status)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        if isinstance(err, HTTPException):
+            return _http_error(err)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        from crm.extensions import db
+
+        db.session.rollback()
+        if is_api_request():
+            return api_error(500, "server_error", _("系统出错，请稍后重试。"))
+        return _html_error(InternalServerError.code)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from crm.core.formatting import format_wan
+    from crm.core.permissions import Action, can
+
+    from crm.audit.models import AUDIT_ACTION_LABELS
+
+    from flask_babel import get_locale
+
+    app.jinja_env.globals.update(get_locale=get_locale, can=can, Action=Action, nav_items=nav_items,
+                                 audit_action_labels=AUDIT_ACTION_LABELS)
+    app.jinja_env.filters["wan"] = format_wan
+
+
+def nav_items() -> list[tuple[str | None, str]]:
+    """The main navigation: one entry per capability; those not built yet show greyed out."""
+    return [
+        ("main.home", _("首页")),
+        (None, _("项目台账")),
+        (None, _("项目预审")),
+        (None, _("外出招商")),
+        (None, _("奖励兑现")),
+        (None, _("招商漏斗")),
+    ]

@@ -1,0 +1,54 @@
+"""Units (单位): the bureau and the teams, parks and towns under it."""
+
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin
+from crm.extensions import db
+
+
+class UnitKind(StrEnum):
+    BUREAU = "bureau"
+    CHAIN_TEAM = "chain_team"
+    RESIDENT_TEAM = "resident_team"
+    PARK = "park"
+    TOWN = "town"
+
+
+UNIT_KIND_LABELS = {
+    UnitKind.BUREAU: "招商局",
+    UnitKind.CHAIN_TEAM: "产业招商组",
+    UnitKind.RESIDENT_TEAM: "驻外招商组",
+    UnitKind.PARK: "园区",
+    UnitKind.TOWN: "乡镇/街道",
+}
+
+
+class Unit(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+    __tablename__ = "units"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('bureau', 'chain_team', 'resident_team', 'park', 'town')", name="kind"
+        ),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # Resident teams (驻外招商组) sit in another city; where, matters for trips.
+    location: Mapped[str | None] = mapped_column(String(100))
+
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Unit"]] = relationship(back_populates="parent")
+
+    @property
+    def kind_label(self) -> str:
+        return UNIT_KIND_LABELS.get(UnitKind(self.kind), self.kind)
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.id} {self.name}>"
