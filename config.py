@@ -1,6 +1,7 @@
 """Configuration classes; every deployment-specific value comes from the environment."""
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,10 +32,25 @@ class Config:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     MAX_JSON_BYTES = 1024 * 1024
     IS_PRODUCTION = False
+    PASSWORD_HASH_METHOD = "scrypt"
+
+
+def _instance_secret() -> str:
+    """A random key kept in instance/, so even a development install never signs with a known key."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 class DevelopmentConfig(Config):
     """The embedded default that `make run` uses: SQLite under instance/ and demo data."""
+
+    def __init__(self) -> None:
+        if "SECRET_KEY" not in os.environ:
+            self.SECRET_KEY = _instance_secret()
 
 
 class TestingConfig(Config):
@@ -42,6 +58,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     LOGIN_RATE_LIMIT = "1000 per minute"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
     SESSION_COOKIE_SECURE = False
 
 

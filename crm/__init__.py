@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, g, session
+from flask_babel import gettext
 from flask_login import current_user
 
 from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -56,6 +57,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
 

@@ -102,7 +102,8 @@ def _check_unit_fields(unit: Unit | None, data: dict) -> None:
     # Walk up from the proposed parent: meeting this unit again would make a loop.
     while parent is not None and unit is not None:
         if parent.id == unit.id:
-            raise ValidationFailed(_("上级单位不能是本单位或其下级单位。"), {"parent_id": [_("会形成循环。")]})
+            message = _("上级单位不能是本单位或其下级单位。")
+            raise ValidationFailed(message, {"parent_id": [message]})
         parent = parent.parent
 
 

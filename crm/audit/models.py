@@ -5,12 +5,13 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.i18n import N_
 from crm.core.models import utcnow
 from crm.extensions import db
 
 AUDIT_ACTIONS = ("insert", "update", "archive", "restore")
 AUDIT_SOURCES = ("web", "api", "cli", "system")
-AUDIT_ACTION_LABELS = {"insert": "新建", "update": "修改", "archive": "归档", "restore": "恢复"}
+AUDIT_ACTION_LABELS = {"insert": N_("新建"), "update": N_("修改"), "archive": N_("归档"), "restore": N_("恢复")}
 
 
 class AuditEntry(db.Model):

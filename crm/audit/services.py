@@ -14,13 +14,14 @@ from decimal import Decimal
 from enum import Enum
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import event, inspect, insert, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.audit.models import AuditEntry
 from crm.core.models import utcnow
 
-IGNORED_FIELDS = {"updated_at", "version", "password_hash"}
+# Bookkeeping columns that change on every login or call are not business changes.
+IGNORED_FIELDS = {"updated_at", "version", "password_hash", "last_login_at", "last_used_at"}
 MASKED_FIELDS = {"password_hash", "token_hash"}
 
 

@@ -3,11 +3,13 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin, as_utc, utcnow
 from crm.extensions import db
 from crm.units.models import Unit
@@ -22,11 +24,11 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.STAFF: "招商专员",
-    Role.UNIT_HEAD: "单位负责人",
-    Role.LEADER: "分管领导",
-    Role.VIEWER: "督查/统计",
-    Role.ADMIN: "系统管理员",
+    Role.STAFF: N_("招商专员"),
+    Role.UNIT_HEAD: N_("单位负责人"),
+    Role.LEADER: N_("分管领导"),
+    Role.VIEWER: N_("督查/统计"),
+    Role.ADMIN: N_("系统管理员"),
 }
 
 
@@ -54,7 +56,8 @@ class User(UserMixin, TimestampMixin, VersionedMixin, ArchivableMixin, db.Model)
     unit: Mapped[Unit | None] = relationship()
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
         self.password_changed_at = utcnow()
 
     def check_password(self, password: str) -> bool:

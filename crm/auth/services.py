@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
 from crm.auth.models import ApiToken, User
@@ -49,7 +49,9 @@ def authenticate(username: str, password: str) -> User:
 
 
 def record_login(user: User) -> None:
-    user.last_login_at = utcnow()
+    # A plain UPDATE: signing in is not an edit, so it must not bump the record's version
+    # (an admin editing the account at that moment would otherwise get a false conflict).
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
 
 
 PASSWORD_RULE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d).{8,128}$")

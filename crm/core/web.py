@@ -6,28 +6,30 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.core.errors import ServiceError
+from crm.core.i18n import N_
 
 ERROR_TITLES = {
-    400: "请求有误",
-    401: "请先登录",
-    403: "没有权限",
-    404: "页面不存在",
-    405: "不支持此操作",
-    409: "数据冲突",
-    413: "提交内容过大",
-    422: "提交内容有误",
-    429: "操作过于频繁",
-    500: "系统出错",
+    400: N_("请求有误"),
+    401: N_("请先登录"),
+    403: N_("没有权限"),
+    404: N_("页面不存在"),
+    405: N_("不支持此操作"),
+    409: N_("数据冲突"),
+    413: N_("提交内容过大"),
+    422: N_("提交内容有误"),
+    429: N_("操作过于频繁"),
+    500: N_("系统出错"),
 }
 ERROR_HINTS = {
-    403: "您的账号无权访问此页面或记录。如需权限，请联系系统管理员。",
-    404: "您要找的页面或记录不存在，可能已被归档或链接有误。",
-    413: "上传的文件或提交的内容超过了大小限制。",
-    429: "登录尝试过于频繁，请稍后再试。",
-    500: "系统遇到了意外错误，已记录。请稍后重试，或联系系统管理员。",
+    403: N_("您的账号无权访问此页面或记录。如需权限，请联系系统管理员。"),
+    404: N_("您要找的页面或记录不存在，可能已被归档或链接有误。"),
+    413: N_("上传的文件或提交的内容超过了大小限制。"),
+    429: N_("登录尝试过于频繁，请稍后再试。"),
+    500: N_("系统遇到了意外错误，已记录。请稍后重试，或联系系统管理员。"),
 }
 
 
@@ -71,6 +73,10 @@ def register_error_handlers(app: Flask) -> None:
             return api_error(err.status, err.code, err.message, err.fields)
         return _html_error(err.status, err.message)
 
+    @app.errorhandler(CSRFError)
+    def _csrf_error(err: CSRFError):
+        return _html_error(400, _("页面已过期或来源不明，请刷新后重新提交。"))
+
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
         status = err.code or 500
@@ -97,12 +103,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from crm.core.formatting import format_wan
-    from crm.core.permissions import Action, can
+    from flask_babel import get_locale
 
     from crm.audit.models import AUDIT_ACTION_LABELS
-
-    from flask_babel import get_locale
+    from crm.core.formatting import format_wan
+    from crm.core.permissions import Action, can
 
     app.jinja_env.globals.update(get_locale=get_locale, can=can, Action=Action, nav_items=nav_items,
                                  audit_action_labels=AUDIT_ACTION_LABELS)

@@ -3,6 +3,7 @@
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin
 from crm.extensions import db
 
@@ -78,8 +79,8 @@ class Chain(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
 
 
 LIST_KINDS = {
-    "negative_list": "负面清单（五不招）",
-    "drop_reason": "终止原因",
+    "negative_list": N_("负面清单（五不招）"),
+    "drop_reason": N_("终止原因"),
 }
 
 

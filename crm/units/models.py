@@ -5,6 +5,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin
 from crm.extensions import db
 
@@ -18,11 +19,11 @@ class UnitKind(StrEnum):
 
 
 UNIT_KIND_LABELS = {
-    UnitKind.BUREAU: "招商局",
-    UnitKind.CHAIN_TEAM: "产业招商组",
-    UnitKind.RESIDENT_TEAM: "驻外招商组",
-    UnitKind.PARK: "园区",
-    UnitKind.TOWN: "乡镇/街道",
+    UnitKind.BUREAU: N_("招商局"),
+    UnitKind.CHAIN_TEAM: N_("产业招商组"),
+    UnitKind.RESIDENT_TEAM: N_("驻外招商组"),
+    UnitKind.PARK: N_("园区"),
+    UnitKind.TOWN: N_("乡镇/街道"),
 }
 
 

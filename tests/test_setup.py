@@ -1,0 +1,118 @@
+"""Set-up: configuration, demo data, reference lists, language, assets served locally."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from config import ProductionConfig
+from crm.auth.models import User
+from crm.extensions import db
+from crm.reference.models import Chain, ListItem
+from crm.units.models import Unit
+
+DEMO_ACCOUNTS = {"admin": "admin", "leader": "leader", "viewer": "viewer", "head_a": "unit_head",
+                 "staff_a": "staff", "staff_b": "staff"}
+
+
+@pytest.mark.parametrize("secret", [None, "", "short", "dev-only-not-secret"])
+def test_production_refuses_to_start_without_a_real_secret(monkeypatch, secret):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://x@/y")
+    if secret is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ProductionConfig()
+
+
+def test_production_accepts_a_real_secret(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://x@/y")
+    assert ProductionConfig().SECRET_KEY == "k" * 40
+
+
+def test_demo_load_builds_the_city(app, runner, client):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(Unit)) >= 12
+    assert db.session.scalar(select(func.count()).select_from(User)) >= 30
+    assert db.session.scalar(select(func.count()).select_from(Chain)) >= 6
+    roles = dict(db.session.execute(select(User.username, User.role)).all())
+    assert {name: roles[name] for name in DEMO_ACCOUNTS} == DEMO_ACCOUNTS
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    assert users["head_a"].unit_id == users["staff_a"].unit_id != users["staff_b"].unit_id
+    for name in DEMO_ACCOUNTS:
+        assert users[name].check_password("Demo@2026"), name
+    assert set(db.session.scalars(select(Unit.kind))) == {"bureau", "chain_team", "resident_team", "park", "town"}
+
+
+def test_demo_load_refuses_a_second_time_but_if_empty_is_quiet(app, runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code != 0 and "already has users" in again.output
+    quiet = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert quiet.exit_code == 0 and "nothing loaded" in quiet.output
+
+
+def test_demo_load_refuses_production(app, runner):
+    app.config["IS_PRODUCTION"] = True
+    try:
+        result = runner.invoke(args=["demo", "load"])
+    finally:
+        app.config["IS_PRODUCTION"] = False
+    assert result.exit_code != 0 and "production" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_seed_is_idempotent(app, runner):
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    count = db.session.scalar(select(func.count()).select_from(ListItem))
+    assert count == 11
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(ListItem)) == count
+
+
+def test_create_admin_command(app, runner):
+    result = runner.invoke(args=["user", "create-admin", "root"], input="Strong2026pw\nStrong2026pw\n")
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User).where(User.username == "root")).role == "admin"
+
+
+def test_ui_is_chinese_by_default_and_english_on_request(world, auth, client):
+    auth.login("staff_a")
+    assert "退出登录" in client.get("/").text
+    client.get("/lang/en")
+    english = client.get("/").text
+    assert "Sign out" in english or "Log out" in english
+    assert "退出登录" not in english
+    client.get("/lang/zh_CN")
+    assert "退出登录" in client.get("/").text
+
+
+def test_unknown_language_is_ignored(world, auth, client):
+    auth.login("staff_a")
+    client.get("/lang/xx")
+    assert "退出登录" in client.get("/").text
+
+
+def test_not_found_page_is_friendly_chinese(world, auth, client):
+    auth.login("staff_a")
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "页面不存在" in page.text and "返回首页" in page.text
+
+
+def test_every_asset_is_served_by_the_app(world, auth, client):
+    auth.login("admin")
+    for url in ["/login", "/", "/admin/users", "/reference/chains"]:
+        html = client.get(url).text
+        for ref in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert not re.match(r"^(https?:)?//", ref), f"{url} loads {ref} from outside"
+            if ref.startswith(("/static/", "/bootstrap/static/")):
+                assert client.get(ref).status_code == 200, ref
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_health_check(client):
+    assert client.get("/healthz").json == {"status": "ok"}
