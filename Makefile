@@ -39,7 +39,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -q -d crm/translations
+	$(BIN)/pybabel compile -d crm/translations
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o crm/translations/messages.pot .
