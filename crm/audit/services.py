@@ -14,12 +14,16 @@ from decimal import Decimal
 from enum import Enum
 
 from flask import g, has_app_context, has_request_context, request
+from flask_babel import gettext
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from crm.audit.models import AuditEntry
+from crm.core.i18n import N_
 from crm.core.models import utcnow
 
+# Shown for insert entries only when they carry information.
+INSERT_SKIPPED = {"id", "created_at", "updated_at", "version"}
 # Bookkeeping columns that change on every login or call are not business changes.
 IGNORED_FIELDS = {"updated_at", "version", "password_hash", "last_login_at", "last_used_at"}
 MASKED_FIELDS = {"password_hash", "token_hash"}
@@ -63,6 +67,8 @@ def _column_changes(obj, inserting: bool) -> dict:
             continue
         hist = state.attrs[key].history
         if inserting:
+            if key in INSERT_SKIPPED:
+                continue
             after = getattr(obj, key)
             if after is not None:
                 changes[key] = [None, "***" if key in MASKED_FIELDS else _jsonable(after)]
@@ -153,3 +159,17 @@ def _discard(session: Session, previous_transaction) -> None:
     # A failed flush must not leave half-collected entries for the next one.
     session.info.pop("audit_pending", None)
     session.info.pop("audit_extra", None)
+
+
+EXTRA_FIELD_LABELS = {"division_codes": N_("覆盖的行业大类")}
+SOURCE_LABELS = {"web": N_("网页"), "api": N_("接口"), "cli": N_("命令行"), "system": N_("系统")}
+
+
+def field_label(record_type: str, key: str) -> str:
+    """The translated label of a changed field, for the history table."""
+    from crm.extensions import db
+
+    table = db.metadata.tables.get(record_type)
+    column = table.columns.get(key) if table is not None else None
+    label = column.info.get("label") if column is not None else EXTRA_FIELD_LABELS.get(key)
+    return gettext(label) if label else key

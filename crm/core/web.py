@@ -106,11 +106,13 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from crm.audit.models import AUDIT_ACTION_LABELS
+    from crm.audit.services import SOURCE_LABELS, field_label
     from crm.core.formatting import format_wan
     from crm.core.permissions import Action, can
 
     app.jinja_env.globals.update(get_locale=get_locale, can=can, Action=Action, nav_items=nav_items,
-                                 audit_action_labels=AUDIT_ACTION_LABELS)
+                                 audit_action_labels=AUDIT_ACTION_LABELS,
+                                 audit_source_labels=SOURCE_LABELS, field_label=field_label)
     app.jinja_env.filters["wan"] = format_wan
 
 

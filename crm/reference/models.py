@@ -62,9 +62,9 @@ class Chain(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    description: Mapped[str | None] = mapped_column(Text)
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(100), unique=True, info={"label": N_("产业链名称")})
+    description: Mapped[str | None] = mapped_column(Text, info={"label": N_("说明")})
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, info={"label": N_("排序")})
 
     divisions: Mapped[list[IndustryDivision]] = relationship(
         secondary=chain_divisions, order_by=IndustryDivision.code
@@ -96,9 +96,9 @@ class ListItem(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
-    code: Mapped[str] = mapped_column(String(64))
-    label: Mapped[str] = mapped_column(String(200))
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(64), info={"label": N_("代码")})
+    label: Mapped[str] = mapped_column(String(200), info={"label": N_("名称")})
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, info={"label": N_("排序")})
 
     def __repr__(self) -> str:
         return f"<ListItem {self.kind}:{self.code}>"
