@@ -42,7 +42,7 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d crm/translations
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o crm/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k _label -o crm/translations/messages.pot .
 	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching
 
 bench: $(VENV)/.installed

@@ -14,7 +14,7 @@ PO = ROOT / "crm/translations/en/LC_MESSAGES/messages.po"
 def test_every_string_in_the_code_has_an_english_translation(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-F", str(ROOT / "babel.cfg"),
-                    "-k", "_l", "-k", "lazy_gettext", "-k", "N_", "-o", str(pot), str(ROOT)],
+                    "-k", "_l", "-k", "lazy_gettext", "-k", "N_", "-k", "_label", "-o", str(pot), str(ROOT)],
                    check=True, capture_output=True, cwd=ROOT)
     wanted = {m.id for m in read_po(pot.open("rb")) if m.id}
     catalog = read_po(PO.open("rb"))

@@ -1,0 +1,188 @@
+"""Stage transitions and the gate records that go with them (DOMAIN.md §2)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.auth.models import User
+from crm.core.i18n import N_
+from crm.core.models import TimestampMixin, VersionedMixin, utcnow
+from crm.extensions import db
+from crm.projects.constants import STAGES, Status, sql_in
+from crm.projects.models import WAN, Project
+
+TRANSITION_KINDS = ("advance", "hold", "resume", "drop", "correction")
+
+
+class Transition(db.Model):
+    """One change of stage or status, with its business date. Append-only."""
+
+    __tablename__ = "project_transitions"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({sql_in(TRANSITION_KINDS)})", name="kind"),
+        CheckConstraint(f"from_stage IN ({sql_in(STAGES)}) AND to_stage IN ({sql_in(STAGES)})", name="stages"),
+        CheckConstraint(f"from_status IN ({sql_in(Status)}) AND to_status IN ({sql_in(Status)})", name="statuses"),
+        CheckConstraint("kind NOT IN ('drop', 'correction') OR reason IS NOT NULL", name="reason_required"),
+        Index("ix_project_transitions_project", "project_id", "id"),
+        Index("ix_project_transitions_funnel", "to_stage", "effective_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    from_stage: Mapped[str] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    effective_date: Mapped[date] = mapped_column(Date)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    actor: Mapped[User] = relationship()
+    project: Mapped[Project] = relationship()
+
+    @property
+    def to_code(self) -> str:
+        """The API's `to`: a stage, or on_hold / resume / dropped for status changes."""
+        return {"hold": "on_hold", "resume": "resume", "drop": "dropped"}.get(self.kind, self.to_stage)
+
+    def __repr__(self) -> str:
+        return f"<Transition {self.id} p{self.project_id} {self.kind} {self.from_stage}->{self.to_stage}>"
+
+
+class MeetingApproval(db.Model):
+    """过会: the review meeting that approved the project."""
+
+    __tablename__ = "meeting_approvals"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    transition_id: Mapped[int] = mapped_column(ForeignKey("project_transitions.id"), unique=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"))
+    meeting_name: Mapped[str] = mapped_column(String(200), info={"label": N_("会议名称")})
+    meeting_date: Mapped[date] = mapped_column(Date, info={"label": N_("会议日期")})
+    minutes_no: Mapped[str] = mapped_column(String(100), info={"label": N_("会议纪要编号")})
+    conditions: Mapped[str | None] = mapped_column(Text, info={"label": N_("附加条件")})
+
+    def __repr__(self) -> str:
+        return f"<MeetingApproval {self.id} {self.minutes_no}>"
+
+
+class Contract(db.Model):
+    """签约: the formal investment contract (合同项目)."""
+
+    __tablename__ = "contracts"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("contract_investment_wan > 0", name="investment_positive"),
+        CheckConstraint("agreed_start_date >= signing_date", name="start_after_signing"),
+        CheckConstraint("agreed_production_date >= agreed_start_date", name="production_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    transition_id: Mapped[int] = mapped_column(ForeignKey("project_transitions.id"), unique=True)
+    contract_no: Mapped[str] = mapped_column(String(100), unique=True, info={"label": N_("合同编号")})
+    signing_date: Mapped[date] = mapped_column(Date, info={"label": N_("签约日期")})
+    contract_investment_wan: Mapped[Decimal] = mapped_column(WAN, info={"label": N_("合同投资额（万元）")})
+    agreed_start_date: Mapped[date] = mapped_column(Date, info={"label": N_("约定开工日期")})
+    agreed_production_date: Mapped[date] = mapped_column(Date, info={"label": N_("约定投产日期")})
+
+    commitments: Mapped[list["Commitment"]] = relationship(order_by="Commitment.due_date")
+    incentive_terms: Mapped[list["IncentiveTerm"]] = relationship(order_by="IncentiveTerm.id")
+
+    def __repr__(self) -> str:
+        return f"<Contract {self.id} {self.contract_no}>"
+
+
+class Commitment(db.Model):
+    """分期投资承诺: one instalment of the contracted investment."""
+
+    __tablename__ = "contract_commitments"
+    __audited__ = True
+    __table_args__ = (CheckConstraint("amount_wan > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    due_date: Mapped[date] = mapped_column(Date, info={"label": N_("到期日")})
+    amount_wan: Mapped[Decimal] = mapped_column(WAN, info={"label": N_("金额（万元）")})
+    description: Mapped[str | None] = mapped_column(String(500), info={"label": N_("说明")})
+
+    def __repr__(self) -> str:
+        return f"<Commitment {self.id} {self.due_date} {self.amount_wan}>"
+
+
+INCENTIVE_CONDITIONS = ("signed", "started", "producing", "actual_tax")
+
+
+class IncentiveTerm(db.Model):
+    """政策奖扶条款 promised to the investor; payouts under it never exceed its cap."""
+
+    __tablename__ = "incentive_terms"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("cap_wan > 0", name="cap_positive"),
+        CheckConstraint(f"condition_stage IN ({sql_in(INCENTIVE_CONDITIONS)})", name="condition"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(100), info={"label": N_("奖扶类型")})
+    cap_wan: Mapped[Decimal] = mapped_column(WAN, info={"label": N_("上限（万元）")})
+    condition_stage: Mapped[str] = mapped_column(String(20), info={"label": N_("兑现条件")})
+    description: Mapped[str | None] = mapped_column(String(500), info={"label": N_("说明")})
+
+    def __repr__(self) -> str:
+        return f"<IncentiveTerm {self.id} {self.kind} cap={self.cap_wan}>"
+
+
+class LandSupply(db.Model):
+    """供地: the land supplied before groundbreaking."""
+
+    __tablename__ = "land_supplies"
+    __audited__ = True
+    __table_args__ = (CheckConstraint("land_area_mu > 0", name="area_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    transition_id: Mapped[int] = mapped_column(ForeignKey("project_transitions.id"), unique=True)
+    land_area_mu: Mapped[Decimal] = mapped_column(Numeric(12, 2), info={"label": N_("供地面积（亩）")})
+    certificate_no: Mapped[str] = mapped_column(String(100), info={"label": N_("不动产权证号")})
+
+    def __repr__(self) -> str:
+        return f"<LandSupply {self.id} {self.land_area_mu} 亩>"
+
+
+PERMIT_KINDS = ("filing", "planning", "construction", "eia", "energy_review")
+
+
+class Permit(TimestampMixin, VersionedMixin, db.Model):
+    """审批手续: created by the rules when a project is signed; required ones gate 开工."""
+
+    __tablename__ = "permits"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({sql_in(PERMIT_KINDS)})", name="kind"),
+        UniqueConstraint("project_id", "kind", name="uq_permits_project_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    required: Mapped[bool] = mapped_column(default=True, info={"label": N_("是否必需")})
+    due_date: Mapped[date] = mapped_column(Date, info={"label": N_("应办结日期")})
+    done_date: Mapped[date | None] = mapped_column(Date, info={"label": N_("办结日期")})
+    reference_no: Mapped[str | None] = mapped_column(String(100), info={"label": N_("批文/证书编号")})
+    note: Mapped[str | None] = mapped_column(String(500), info={"label": N_("备注")})
+
+    project: Mapped[Project] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Permit {self.id} p{self.project_id} {self.kind} done={self.done_date}>"
