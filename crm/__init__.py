@@ -65,14 +65,20 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from crm.admin.routes import bp as admin_bp
     from crm.api import bp as api_bp
+    from crm.attachments.routes import bp as attachments_bp
     from crm.auth.routes import bp as auth_bp
+    from crm.followups.routes import bp as followups_bp
     from crm.main.routes import bp as main_bp
+    from crm.projects.routes import bp as projects_bp
     from crm.reference.routes import bp as reference_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reference_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(followups_bp)
+    app.register_blueprint(attachments_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
     app.register_blueprint(api_bp)
 

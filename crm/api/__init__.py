@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from crm.api import auth, openapi, reference  # noqa: E402,F401  (routes register on import)
+from crm.api import (  # noqa: E402,F401  (routes register on import)
+    attachments, auth, followups, openapi, projects, reference,
+)

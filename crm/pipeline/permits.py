@@ -1,0 +1,92 @@
+"""Permits (审批手续) a signed project needs before 开工, and the energy review tier (DOMAIN.md §4.3)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from crm.core import parsing as p
+from crm.core.i18n import N_
+from crm.core.permissions import Action, require
+from crm.core.services import check_version
+from crm.extensions import db
+from crm.pipeline.models import Permit
+from crm.projects.models import Project
+
+PERMIT_LABELS = {"filing": N_("立项/备案"), "planning": N_("规划许可"), "construction": N_("施工许可"),
+                 "eia": N_("环评"), "energy_review": N_("节能审查")}
+ENERGY_TIER_LABELS = {"none": N_("无需单独节能审查"), "city": N_("市级节能审查"), "province": N_("省级节能审查")}
+CITY_REVIEW_TCE = Decimal(1000)
+PROVINCE_REVIEW_TCE = Decimal(10000)
+# Mining, manufacturing and utilities build plants that need an environmental assessment.
+EIA_SECTIONS = {"B", "C", "D"}
+
+
+def energy_review_tier(annual_energy_tce: Decimal | None) -> str:
+    tce = annual_energy_tce or Decimal(0)
+    if tce >= PROVINCE_REVIEW_TCE:
+        return "province"
+    if tce >= CITY_REVIEW_TCE:
+        return "city"
+    return "none"
+
+
+def required_permit_kinds(project: Project) -> set[str]:
+    """Which permits must be done before 开工. Rented space (no new land) needs no planning or
+    construction permit of its own."""
+    kinds = {"filing"}
+    if project.land_area_mu:
+        kinds |= {"planning", "construction"}
+    if project.industry is not None and project.industry.section_code in EIA_SECTIONS:
+        kinds.add("eia")
+    if energy_review_tier(project.annual_energy_tce) != "none":
+        kinds.add("energy_review")
+    return kinds
+
+
+def create_permits(project: Project, due: date) -> list[Permit]:
+    """On signing: one permit row per kind, required or optional by the rules, due by the agreed start."""
+    required = required_permit_kinds(project)
+    permits = [Permit(project_id=project.id, kind=kind, required=kind in required, due_date=due)
+               for kind in PERMIT_LABELS]
+    db.session.add_all(permits)
+    db.session.flush()
+    return permits
+
+
+def refresh_requirements(project: Project) -> None:
+    """After the project's figures change (e.g. energy use), the required flags follow the rules."""
+    required = required_permit_kinds(project)
+    for permit in permits_of(project):
+        if permit.required != (permit.kind in required):
+            permit.required = permit.kind in required
+
+
+def permits_of(project: Project) -> list[Permit]:
+    return list(db.session.scalars(select(Permit).where(Permit.project_id == project.id).order_by(Permit.id)))
+
+
+def missing_permits(project: Project, by: date) -> list[Permit]:
+    return [pm for pm in permits_of(project) if pm.required and (pm.done_date is None or pm.done_date > by)]
+
+
+def is_overdue(permit: Permit, today: date | None = None) -> bool:
+    return permit.required and permit.done_date is None and permit.due_date < (today or date.today())
+
+
+def complete_permit(actor, permit: Permit, data: dict, version) -> Permit:
+    require(actor, Action.WRITE, permit.project.unit_id)
+    check_version(permit, version)
+    e = p.FieldErrors()
+    done = e.run("done_date", p.a_date, data.get("done_date"), "done_date", label=_("办结日期"), required=True,
+                 not_after=date.today())
+    reference = e.run("reference_no", p.text, data.get("reference_no"), "reference_no", max_length=100,
+                      label=_("批文/证书编号"))
+    note = e.run("note", p.text, data.get("note"), "note", max_length=500, label=_("备注"))
+    e.raise_if_any()
+    permit.done_date, permit.reference_no, permit.note = done, reference, note
+    db.session.flush()
+    return permit

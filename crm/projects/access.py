@@ -1,0 +1,29 @@
+"""Loading a project for a user: the one place that applies the permission helper to projects."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from crm.core.errors import NotFound, PermissionDenied
+from crm.core.permissions import Action, can
+from crm.extensions import db
+from crm.projects.models import Project
+
+
+def project_for(actor, project_id, action: Action = Action.READ) -> Project:
+    """The project, if `actor` may do `action` on it. Someone who may not even read it gets a
+    404 rather than a 403, so ids of other units' projects leak nothing."""
+    try:
+        project = db.session.get(Project, int(project_id))
+    except (TypeError, ValueError):
+        project = None
+    if project is None or not can(actor, Action.READ, project.unit_id):
+        raise NotFound(_("项目不存在，或您无权查看。"))
+    if not can(actor, action, project.unit_id):
+        raise PermissionDenied(_("您没有权限修改此项目。"))
+    return project
+
+
+def require_active_record(project: Project) -> None:
+    if project.archived_at is not None:
+        raise PermissionDenied(_("项目已归档，不能再修改。"))

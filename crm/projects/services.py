@@ -1,0 +1,260 @@
+"""Project rules: what a valid project is, creating, editing, archiving, duplicate investors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from pypinyin import Style, lazy_pinyin
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from crm.auth.models import Role, User
+from crm.core import parsing as p
+from crm.core.errors import ValidationFailed
+from crm.core.models import utcnow
+from crm.core.permissions import Action, can, require, scope
+from crm.core.services import check_version
+from crm.extensions import db
+from crm.projects.access import require_active_record
+from crm.projects.constants import (
+    FUND_ORIGIN_LABELS,
+    KIND_LABELS,
+    MAX_AMOUNT_WAN,
+    MAX_ENERGY_TCE,
+    MAX_LAND_MU,
+    SOURCE_LABELS,
+    Stage,
+    stage_index,
+)
+from crm.projects.identity import clean_uscc, normalise_company_name
+from crm.projects.models import InvestorLink, Project, ProjectContact
+from crm.reference.models import Chain, IndustryDivision
+from crm.units.models import Unit
+
+AMOUNT_FIELDS = ("total_investment_wan", "fixed_asset_investment_wan", "foreign_investment_usd_wan")
+EDITABLE_FIELDS = (
+    "name", "investor_name", "investor_uscc", "industry_code", "chain_id", "source", "unit_id", "owner_id",
+    "lead_leader_id", "total_investment_wan", "fixed_asset_investment_wan", "land_area_mu", "floor_area_m2",
+    "expected_annual_output_wan", "expected_annual_tax_wan", "annual_energy_tce", "jobs", "kind",
+    "parent_project_id", "fund_origin", "foreign_investment_usd_wan", "exchange_rate", "intention_agreement_date",
+    "location", "summary",
+)
+
+
+def _wan(errors, data, field, label, **kw):
+    return errors.run(field, p.decimal, data.get(field), field, label=label, maximum=MAX_AMOUNT_WAN, **kw)
+
+
+def clean_project_data(data: dict) -> dict:
+    """Every field of a project checked at once; ValidationFailed lists all problems by field."""
+    e = p.FieldErrors()
+    c = {
+        "name": e.run("name", p.text, data.get("name"), "name", max_length=200, required=True, label=_("项目名称")),
+        "investor_name": e.run("investor_name", p.text, data.get("investor_name"), "investor_name", max_length=200,
+                               required=True, label=_("投资方名称")),
+        "industry_code": e.run("industry_code", p.text, data.get("industry_code"), "industry_code", max_length=2,
+                               required=True, label=_("行业大类")),
+        "source": e.run("source", p.choice, data.get("source"), "source", SOURCE_LABELS, label=_("项目来源")),
+        "kind": e.run("kind", p.choice, data.get("kind") or "new", "kind", KIND_LABELS, label=_("项目类型")),
+        "fund_origin": e.run("fund_origin", p.choice, data.get("fund_origin"), "fund_origin", FUND_ORIGIN_LABELS,
+                             label=_("资金来源")),
+        "total_investment_wan": _wan(e, data, "total_investment_wan", _("总投资"), required=True, positive=True),
+        "fixed_asset_investment_wan": _wan(e, data, "fixed_asset_investment_wan", _("固定资产投资")),
+        "expected_annual_output_wan": _wan(e, data, "expected_annual_output_wan", _("达产年产值")),
+        "expected_annual_tax_wan": _wan(e, data, "expected_annual_tax_wan", _("达产年税收")),
+        "foreign_investment_usd_wan": _wan(e, data, "foreign_investment_usd_wan", _("外资金额")),
+        "land_area_mu": e.run("land_area_mu", p.decimal, data.get("land_area_mu"), "land_area_mu",
+                              label=_("用地面积"), maximum=MAX_LAND_MU),
+        "floor_area_m2": e.run("floor_area_m2", p.decimal, data.get("floor_area_m2"), "floor_area_m2",
+                               label=_("租用厂房面积"), maximum=MAX_LAND_MU * 667),
+        "annual_energy_tce": e.run("annual_energy_tce", p.decimal, data.get("annual_energy_tce"), "annual_energy_tce",
+                                   label=_("年综合能耗"), maximum=MAX_ENERGY_TCE),
+        "exchange_rate": e.run("exchange_rate", p.decimal, data.get("exchange_rate"), "exchange_rate",
+                               label=_("汇率"), positive=True, maximum=p.Decimal(100), places=4),
+        "jobs": e.run("jobs", p.integer, data.get("jobs"), "jobs", label=_("新增就业"), maximum=1_000_000),
+        "intention_agreement_date": e.run("intention_agreement_date", p.a_date, data.get("intention_agreement_date"),
+                                          "intention_agreement_date", label=_("意向协议签订日期"),
+                                          not_after=p.date.today()),
+        "location": e.run("location", p.text, data.get("location"), "location", max_length=200, label=_("落地地点")),
+        "summary": e.run("summary", p.text, data.get("summary"), "summary", max_length=5000, label=_("项目简介")),
+    }
+    for field, label, required in (("unit_id", _("责任单位"), True), ("owner_id", _("责任人"), True),
+                                   ("lead_leader_id", _("包保领导"), False), ("chain_id", _("产业链"), False),
+                                   ("parent_project_id", _("原项目"), False)):
+        c[field] = e.run(field, p.ref_id, data.get(field), field, label=label, required=required)
+    try:
+        c["investor_uscc"] = clean_uscc(data.get("investor_uscc"))
+    except ValueError as err:
+        e.add("investor_uscc", _(str(err)))
+    _cross_checks(e, c)
+    e.raise_if_any()
+    return c
+
+
+def _cross_checks(e: p.FieldErrors, c: dict) -> None:
+    total, fixed = c.get("total_investment_wan"), c.get("fixed_asset_investment_wan")
+    if total is not None and fixed is not None and fixed > total:
+        e.add("fixed_asset_investment_wan", _("固定资产投资不能大于总投资。"))
+    if c.get("kind") == "capital_increase" and not c.get("parent_project_id"):
+        e.add("parent_project_id", _("增资项目须关联原项目。"))
+    if c.get("kind") == "new" and c.get("parent_project_id"):
+        e.add("parent_project_id", _("新建项目不关联原项目；增资请选择“增资项目”。"))
+    if c.get("fund_origin") == "foreign" and (c.get("foreign_investment_usd_wan") is None or not c.get("exchange_rate")):
+        e.add("foreign_investment_usd_wan", _("境外资金须填写外资金额（万美元）和所用汇率。"))
+    land = c.get("land_area_mu")
+    if land == 0 and not c.get("floor_area_m2"):
+        e.add("land_area_mu", _("不新增用地的项目请把用地面积留空并填写租用厂房面积，不要填 0。"))
+
+
+def _check_references(actor, c: dict, project: Project | None) -> None:
+    """References must exist, be live, and be ones the actor may use."""
+    e = p.FieldErrors()
+    if db.session.get(IndustryDivision, c["industry_code"]) is None:
+        e.add("industry_code", _("行业大类代码不存在（应为 GB/T 4754-2017 的两位大类代码）。"))
+    unit = db.session.get(Unit, c["unit_id"])
+    if unit is None or unit.is_archived:
+        e.add("unit_id", _("责任单位不存在或已归档。"))
+    elif not can(actor, Action.WRITE, unit.id):
+        e.add("unit_id", _("您只能为本单位登记项目。"))
+    owner = db.session.get(User, c["owner_id"])
+    if owner is None or not owner.is_active or not can(owner, Action.WRITE, c["unit_id"]):
+        e.add("owner_id", _("责任人须是责任单位的在用账号。"))
+    if c["lead_leader_id"]:
+        leader = db.session.get(User, c["lead_leader_id"])
+        if leader is None or not leader.is_active or leader.role != Role.LEADER:
+            e.add("lead_leader_id", _("包保领导须是在用的领导账号。"))
+    if c["chain_id"]:
+        chain = db.session.get(Chain, c["chain_id"])
+        if chain is None or chain.is_archived:
+            e.add("chain_id", _("产业链不存在或已归档。"))
+    if c["parent_project_id"]:
+        parent = db.session.get(Project, c["parent_project_id"])
+        if parent is None or (project is not None and parent.id == project.id):
+            e.add("parent_project_id", _("原项目不存在。"))
+    e.raise_if_any()
+    if not c["chain_id"]:
+        c["chain_id"] = chain_for_industry(c["industry_code"])
+
+
+def chain_for_industry(code: str) -> int | None:
+    """The chain covering a division, when exactly one live chain does."""
+    ids = db.session.scalars(
+        select(Chain.id).where(Chain.archived_at.is_(None), Chain.divisions.any(IndustryDivision.code == code))
+    ).all()
+    return ids[0] if len(ids) == 1 else None
+
+
+def _initials(text: str) -> str:
+    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore"))
+
+
+def _apply(project: Project, c: dict) -> None:
+    for field in EDITABLE_FIELDS:
+        setattr(project, field, c[field])
+    project.investor_name_norm = normalise_company_name(c["investor_name"])
+    project.search_text = " ".join(
+        (c["name"], c["investor_name"], _initials(c["name"]), _initials(c["investor_name"]))
+    ).lower()[:600]
+
+
+def create_project(actor, data: dict, contacts: list[dict] | None = None) -> Project:
+    c = clean_project_data(data)
+    _check_references(actor, c, None)
+    project = Project(stage=Stage.TALKS, status="active")
+    _apply(project, c)
+    project.contacts = _clean_contacts(contacts or [])
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def _clean_contacts(rows: list[dict]) -> list[ProjectContact]:
+    contacts = []
+    for i, row in enumerate(rows):
+        if all(p.blank(row.get(k)) for k in ("name", "title", "phone")):
+            continue
+        name = p.text(row.get("name"), f"contacts-{i}-name", max_length=64, required=True, label=_("联系人姓名"))
+        contacts.append(ProjectContact(
+            name=name, title=p.text(row.get("title"), "title", max_length=64, label=_("职务")),
+            phone=p.text(row.get("phone"), "phone", max_length=32, label=_("电话"))))
+    return contacts
+
+
+def update_project(actor, project: Project, data: dict, version) -> Project:
+    require(actor, Action.WRITE, project.unit_id)
+    require_active_record(project)
+    check_version(project, version)
+    merged = {f: getattr(project, f) for f in EDITABLE_FIELDS} | {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    c = clean_project_data(merged)
+    _check_references(actor, c, project)
+    if stage_index(project.stage) >= stage_index(Stage.SIGNED) and any(
+        c[f] != getattr(project, f) for f in AMOUNT_FIELDS
+    ):
+        project.amounts_changed_after_signing = True
+    _apply(project, c)
+    if stage_index(project.stage) >= stage_index(Stage.SIGNED):
+        from crm.pipeline.permits import refresh_requirements
+
+        db.session.flush()
+        refresh_requirements(project)
+    db.session.flush()
+    return project
+
+
+def archive_project(actor, project: Project, version) -> None:
+    require(actor, Action.WRITE, project.unit_id)
+    check_version(project, version)
+    if project.archived_at is not None:
+        raise ValidationFailed(_("项目已归档。"))
+    project.archived_at = utcnow()
+    db.session.flush()
+
+
+@dataclass
+class PossibleDuplicate:
+    project: Project
+    reason: str
+
+
+def possible_duplicates(project: Project) -> list[PossibleDuplicate]:
+    """Other projects, in any unit, with the same USCC or normalised investor name, unless a
+    leader has ruled them distinct (宁可不报少报，不可虚报假报)."""
+    same = [Project.investor_name_norm == project.investor_name_norm]
+    if project.investor_uscc:
+        same.append(Project.investor_uscc == project.investor_uscc)
+    ruled_distinct = select(InvestorLink.id).where(
+        InvestorLink.verdict == "distinct",
+        or_(and_(InvestorLink.project_id == project.id, InvestorLink.other_project_id == Project.id),
+            and_(InvestorLink.other_project_id == project.id, InvestorLink.project_id == Project.id)))
+    stmt = (select(Project).options(selectinload(Project.unit))
+            .where(Project.id != project.id, Project.archived_at.is_(None), or_(*same), ~ruled_distinct.exists())
+            .order_by(Project.id).limit(20))
+    found = []
+    for other in db.session.scalars(stmt):
+        reason = _("统一社会信用代码相同") if project.investor_uscc and other.investor_uscc == project.investor_uscc \
+            else _("投资方名称相同")
+        found.append(PossibleDuplicate(other, reason))
+    return found
+
+
+def rule_on_investor(actor, project: Project, other: Project, verdict: str, note: str | None) -> InvestorLink:
+    """A leader decides whether two flagged projects are the same investor or distinct."""
+    require(actor, Action.APPROVE)
+    p.choice(verdict, "verdict", ("same", "distinct"), label=_("判定"))
+    if project.id == other.id:
+        raise ValidationFailed(_("不能与自身比较。"))
+    low, high = sorted((project.id, other.id))
+    link = db.session.scalar(select(InvestorLink).where(InvestorLink.project_id == low,
+                                                        InvestorLink.other_project_id == high))
+    if link is None:
+        link = InvestorLink(project_id=low, other_project_id=high)
+        db.session.add(link)
+    link.verdict, link.note, link.decided_by_id, link.decided_at = verdict, note, actor.id, utcnow()
+    db.session.flush()
+    return link
+
+
+def visible_projects(actor):
+    """A select() of the projects `actor` may read (archived ones excluded)."""
+    return scope(select(Project).where(Project.archived_at.is_(None)), actor, Project.unit_id)
