@@ -6,14 +6,16 @@ from crm.core.errors import ServiceError
 
 
 def apply_service_errors(form, err: ServiceError) -> None:
-    """Show a service's refusal on the form: field messages beside fields, the rest flashed."""
-    placed = False
+    """Show a service's refusal on the form: field messages beside their fields; the whole
+    message flashed as well whenever some of it has no field on this form to sit beside."""
+    unplaced = not err.fields
     for name, messages in err.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
+        field = form._fields.get(name)
+        if field is not None and field.type not in ("FieldList", "HiddenField"):
             field.errors = list(field.errors) + list(messages)
-            placed = True
-    if not placed or not err.fields:
+        else:
+            unplaced = True
+    if unplaced:
         flash(err.message, "danger")
 
 

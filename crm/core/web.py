@@ -109,18 +109,20 @@ def register_template_helpers(app: Flask) -> None:
     from crm.audit.services import SOURCE_LABELS, field_label
     from crm.core.formatting import format_wan
     from crm.core.permissions import Action, can
+    from crm.projects.templating import LABELS
 
-    app.jinja_env.globals.update(get_locale=get_locale, can=can, Action=Action, nav_items=nav_items,
+    app.jinja_env.globals.update(get_locale=get_locale, can=can, LABELS=LABELS, Action=Action, nav_items=nav_items,
                                  audit_action_labels=AUDIT_ACTION_LABELS,
                                  audit_source_labels=SOURCE_LABELS, field_label=field_label)
     app.jinja_env.filters["wan"] = format_wan
+    app.jinja_env.filters["label_pairs"] = lambda labels: [(str(k), _(v)) for k, v in labels.items()]
 
 
 def nav_items() -> list[tuple[str | None, str]]:
     """The main navigation: one entry per capability; those not built yet show greyed out."""
     return [
         ("main.home", _("首页")),
-        (None, _("项目台账")),
+        ("projects.ledger", _("项目台账")),
         (None, _("项目预审")),
         (None, _("外出招商")),
         (None, _("奖励兑现")),

@@ -1,5 +1,175 @@
-"""Project web views (ledger, page, forms)."""
+"""Project web views: ledger, export, project page, forms. Thin: the services hold the rules."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from crm.core.errors import ServiceError
+from crm.core.forms import run_service
+from crm.core.permissions import Action, can
+from crm.extensions import db
+from crm.pipeline import permits as permit_rules
+from crm.pipeline import services as pipeline
+from crm.pipeline.models import Permit
+from crm.projects import choices, services
+from crm.projects.access import project_for
+from crm.projects.export import ledger_workbook
+from crm.projects.forms import MOVE_FORMS, ArchiveProjectForm, InvestorRulingForm, PermitForm, ProjectForm
+from crm.projects.page import page_data
+from crm.projects.queries import ProjectFilters, ledger_query, page_of
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
+PER_PAGE = 50
+
+
+def _filters() -> ProjectFilters:
+    try:
+        return ProjectFilters.from_args(request.args)
+    except ServiceError as err:
+        flash(err.message + " " + "；".join(m for ms in err.fields.values() for m in ms), "warning")
+        return ProjectFilters()
+
+
+@bp.route("")
+@login_required
+def ledger():
+    filters = _filters()
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = page_of(ledger_query(current_user, filters), page, PER_PAGE)
+    return render_template(
+        "projects/ledger.html", projects=rows, total=total, page=page, per_page=PER_PAGE, filters=filters,
+        args=filters.as_args(), units=choices.filter_unit_choices(current_user), chains=choices.chain_choices()[1:],
+        leaders=choices.leader_choices()[1:])
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export():
+    filters = _filters()
+    workbook = ledger_workbook(ledger_query(current_user, filters))
+    return send_file(workbook, as_attachment=True, download_name="项目台账.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _project_form(project=None) -> ProjectForm:
+    form = ProjectForm(obj=project)
+    form.industry_code.choices = choices.industry_choices()
+    form.chain_id.choices = choices.chain_choices()
+    form.unit_id.choices = choices.unit_choices_for(current_user)
+    form.owner_id.choices = choices.owner_choices_for(current_user)
+    form.lead_leader_id.choices = choices.leader_choices()
+    if request.method == "GET" and project is None:
+        form.unit_id.data = current_user.unit_id
+        form.owner_id.data = current_user.id
+    return form
+
+
+def _project_data(form: ProjectForm) -> dict:
+    return {name: field.data for name, field in form._fields.items()
+            if name in services.EDITABLE_FIELDS}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not any(can(current_user, Action.WRITE, uid) for uid, _n in choices.unit_choices_for(current_user)):
+        abort(403)
+    form = _project_form()
+    created = []
+    if form.validate_on_submit() and run_service(form, lambda: created.append(
+            services.create_project(current_user, _project_data(form), form.contacts.data))):
+        project = created[0]
+        _warn_duplicates(project)
+        flash(_("项目已登记。"), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=None)
+
+
+def _warn_duplicates(project) -> None:
+    for dup in services.possible_duplicates(project):
+        flash(_("可能重复：%(reason)s —— %(unit)s 的“%(name)s”（编号 %(id)s）。请核实，避免重复统计。",
+                reason=dup.reason, unit=dup.project.unit.name, name=dup.project.name, id=dup.project.id), "warning")
+
+
+@bp.route("/<int:project_id>")
+@login_required
+def detail(project_id: int):
+    project = project_for(current_user, project_id)
+    from crm.attachments.services import section_context as attachment_section
+    from crm.followups.services import section_context as follow_up_section
+
+    data = page_data(current_user, project)
+    return render_template(
+        "projects/detail.html", **data, **follow_up_section(current_user, project),
+        **attachment_section(current_user, project),
+        permit_form=PermitForm(), ruling_form=InvestorRulingForm(),
+        archive_form=ArchiveProjectForm(version=project.version))
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int):
+    project = project_for(current_user, project_id, Action.WRITE)
+    form = _project_form(project)
+    if form.validate_on_submit() and run_service(
+            form, lambda: services.update_project(current_user, project, _project_data(form), form.version.data)):
+        _warn_duplicates(project)
+        flash(_("项目已保存。"), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=project)
+
+
+@bp.post("/<int:project_id>/archive")
+@login_required
+def archive(project_id: int):
+    project = project_for(current_user, project_id, Action.WRITE)
+    form = ArchiveProjectForm()
+    if form.validate_on_submit() and run_service(
+            form, lambda: services.archive_project(current_user, project, form.version.data)):
+        flash(_("项目已归档。"), "success")
+        return redirect(url_for("projects.ledger"))
+    return redirect(url_for("projects.detail", project_id=project.id))
+
+
+@bp.route("/<int:project_id>/move/<to>", methods=["GET", "POST"])
+@login_required
+def move(project_id: int, to: str):
+    project = project_for(current_user, project_id, Action.WRITE)
+    if to not in MOVE_FORMS:
+        abort(404)
+    form = MOVE_FORMS[to](version=project.version)
+    if to == "dropped":
+        form.reason.choices = choices.drop_reason_choices()
+    if form.validate_on_submit() and run_service(
+            form, lambda: pipeline.apply_transition(current_user, project, {**form.data, "to": to})):
+        flash(_("已记录。"), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    return render_template("projects/move.html", form=form, project=project, to=to)
+
+
+@bp.post("/permits/<int:permit_id>")
+@login_required
+def complete_permit(permit_id: int):
+    permit = db.session.get(Permit, permit_id) or abort(404)
+    project_for(current_user, permit.project_id, Action.WRITE)
+    form = PermitForm()
+    if form.validate_on_submit() and run_service(
+            form, lambda: permit_rules.complete_permit(current_user, permit, form.data, form.version.data)):
+        flash(_("审批手续已登记办结。"), "success")
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "danger")
+    return redirect(url_for("projects.detail", project_id=permit.project_id) + "#permits")
+
+
+@bp.post("/<int:project_id>/investor")
+@login_required
+def rule_investor(project_id: int):
+    project = project_for(current_user, project_id)
+    form = InvestorRulingForm()
+    if form.validate_on_submit():
+        other = project_for(current_user, form.other_project_id.data)
+        if run_service(form, lambda: services.rule_on_investor(current_user, project, other, form.verdict.data,
+                                                               form.note.data or None)):
+            flash(_("已记录判定。"), "success")
+    return redirect(url_for("projects.detail", project_id=project.id))

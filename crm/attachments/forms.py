@@ -1,0 +1,22 @@
+"""Upload and archive forms for project attachments."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import Length, Optional
+
+from crm.attachments.models import ATTACHMENT_CATEGORIES
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("文件"), validators=[FileRequired(_l("请选择要上传的文件。"))])
+    category = SelectField(_l("类别"), choices=[(k, _l(v)) for k, v in ATTACHMENT_CATEGORIES.items()])
+    note = StringField(_l("说明"), validators=[Optional(), Length(max=500, message=_l("说明最多 500 个字符。"))])
+    submit = SubmitField(_l("上传"))
+
+
+class AttachmentArchiveForm(FlaskForm):
+    """A POST button (carries the CSRF token)."""
+
+    submit = SubmitField(_l("归档"))

@@ -1,0 +1,74 @@
+"""Web views for project attachments: upload, download, archive (thin views over the services)."""
+
+from flask import Blueprint, flash, redirect, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from crm.attachments import services
+from crm.attachments.forms import AttachmentArchiveForm, AttachmentForm
+from crm.core.forms import run_service
+from crm.core.permissions import Action
+from crm.projects.access import project_for
+
+bp = Blueprint("attachments", __name__)
+
+
+def project_section_url(project_id: int) -> str:
+    """The attachments section of the project page."""
+    try:
+        return url_for("projects.detail", project_id=project_id, _anchor="attachments")
+    except BuildError:  # the project page is registered by the projects feature
+        return f"/projects/{project_id}#attachments"
+
+
+def _flash_form_errors(form) -> None:
+    for name, messages in form.errors.items():
+        if name == "csrf_token":
+            messages = [_("页面已过期或来源不明，请刷新后重新提交。")]
+        for message in messages:
+            flash(str(message), "danger")
+
+
+def download_response(attachment, path):
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, etag=attachment.sha256, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.post("/projects/<int:project_id>/attachments")
+@login_required
+def upload(project_id: int):
+    project = project_for(current_user, project_id, Action.WRITE)
+    form = AttachmentForm()
+    if form.validate_on_submit() and run_service(
+        form, lambda: services.store_attachment(current_user, project, form.file.data, form.category.data,
+                                                form.note.data)
+    ):
+        flash(_("附件已上传。"), "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(project_section_url(project.id))
+
+
+@bp.get("/attachments/<int:attachment_id>/download")
+@login_required
+def download(attachment_id: int):
+    attachment, path = services.open_for_download(current_user, attachment_id)
+    return download_response(attachment, path)
+
+
+@bp.post("/attachments/<int:attachment_id>/archive")
+@login_required
+def archive(attachment_id: int):
+    attachment = services.attachment_for(current_user, attachment_id, Action.WRITE)
+    form = AttachmentArchiveForm()
+    if form.validate_on_submit() and run_service(
+        form, lambda: services.archive_attachment(current_user, attachment)
+    ):
+        flash(_("附件已归档，文件仍保留备查。"), "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(project_section_url(attachment.project_id))

@@ -1,0 +1,50 @@
+"""Select-box choices for project forms, limited to what the user may pick."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from crm.auth.models import Role, User
+from crm.core.permissions import ALL_UNITS, visible_unit_ids
+from crm.extensions import db
+from crm.reference.services import division_choices, live_chains, list_items
+from crm.units.services import live_units
+
+
+def unit_choices_for(actor) -> list[tuple[int, str]]:
+    units = visible_unit_ids(actor) if actor.role != Role.VIEWER else set()
+    return [(u.id, u.name) for u in live_units() if units is ALL_UNITS or u.id in units]
+
+
+def owner_choices_for(actor) -> list[tuple[int, str]]:
+    units = {uid for uid, _name in unit_choices_for(actor)}
+    stmt = (select(User).where(User.active.is_(True), User.archived_at.is_(None))
+            .where(((User.unit_id.in_(units)) & User.role.in_([Role.STAFF, Role.UNIT_HEAD]))
+                   | User.role.in_([Role.LEADER]) if visible_unit_ids(actor) is ALL_UNITS
+                   else (User.unit_id.in_(units)) & User.role.in_([Role.STAFF, Role.UNIT_HEAD]))
+            .order_by(User.unit_id, User.id))
+    return [(u.id, u.name) for u in db.session.scalars(stmt)]
+
+
+def leader_choices() -> list[tuple[int | None, str]]:
+    stmt = select(User).where(User.role == Role.LEADER, User.active.is_(True), User.archived_at.is_(None))
+    return [(None, _("（未指定）"))] + [(u.id, u.name) for u in db.session.scalars(stmt.order_by(User.id))]
+
+
+def chain_choices() -> list[tuple[int | None, str]]:
+    return [(None, _("（按行业自动匹配）"))] + [(c.id, c.name) for c in live_chains()]
+
+
+def industry_choices() -> list[tuple[str, str]]:
+    return [("", _("（请选择）"))] + division_choices()
+
+
+def drop_reason_choices() -> list[tuple[str, str]]:
+    return [(item.code, item.label) for item in list_items("drop_reason")]
+
+
+def filter_unit_choices(actor) -> list[tuple[int, str]]:
+    """Units offered in the ledger's filter: the ones whose projects `actor` can see."""
+    units = visible_unit_ids(actor)
+    return [(u.id, u.name) for u in live_units() if units is ALL_UNITS or u.id in units]

@@ -1,0 +1,63 @@
+"""Excel export of exactly what the ledger shows: Chinese headers with the unit in each header."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from crm.extensions import db
+from crm.projects.constants import FUND_ORIGIN_LABELS, SOURCE_LABELS, STAGE_LABELS, STATUS_LABELS
+from crm.projects.queries import with_list_relations
+
+MAX_ROWS = 50_000
+MONEY = "#,##0.00"
+
+COLUMNS = (
+    ("编号", lambda p: p.id, None),
+    ("项目名称", lambda p: p.name, None),
+    ("投资方", lambda p: p.investor_name, None),
+    ("统一社会信用代码", lambda p: p.investor_uscc or "", None),
+    ("行业大类", lambda p: p.industry.label if p.industry else p.industry_code, None),
+    ("产业链", lambda p: p.chain.name if p.chain else "", None),
+    ("责任单位", lambda p: p.unit.name, None),
+    ("责任人", lambda p: p.owner.name, None),
+    ("包保领导", lambda p: p.lead_leader.name if p.lead_leader else "", None),
+    ("阶段", lambda p: _(STAGE_LABELS[p.stage]), None),
+    ("状态", lambda p: _(STATUS_LABELS[p.status]), None),
+    ("项目来源", lambda p: _(SOURCE_LABELS[p.source]), None),
+    ("资金来源", lambda p: _(FUND_ORIGIN_LABELS[p.fund_origin]), None),
+    ("总投资（万元）", lambda p: p.total_investment_wan, MONEY),
+    ("固定资产投资（万元）", lambda p: p.fixed_asset_investment_wan, MONEY),
+    ("用地面积（亩）", lambda p: p.land_area_mu, MONEY),
+    ("达产年产值（万元）", lambda p: p.expected_annual_output_wan, MONEY),
+    ("达产年税收（万元）", lambda p: p.expected_annual_tax_wan, MONEY),
+    ("年综合能耗（吨标准煤）", lambda p: p.annual_energy_tce, MONEY),
+    ("新增就业（人）", lambda p: p.jobs, "0"),
+    ("录入日期", lambda p: p.created_at.date(), "yyyy-mm-dd"),
+)
+
+
+def ledger_workbook(stmt) -> BytesIO:
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = _("项目台账")
+    sheet.append([_(header) for header, _value, _fmt in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for project in db.session.scalars(with_list_relations(stmt).limit(MAX_ROWS)):
+        sheet.append([value(project) for _header, value, _fmt in COLUMNS])
+    for index, (header, _value, fmt) in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(10, len(header) * 2 + 2)
+        if fmt:
+            for cell in sheet[letter][1:]:
+                cell.number_format = fmt
+    sheet.freeze_panes = "A2"
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out

@@ -1,0 +1,100 @@
+"""What the project page shows, assembled in a bounded number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.audit.models import AuditEntry
+from crm.auth.models import Role
+from crm.core.permissions import Action, can
+from crm.extensions import db
+from crm.pipeline.gates import checklist
+from crm.pipeline.models import Contract, LandSupply, MeetingApproval
+from crm.pipeline.permits import energy_review_tier, is_overdue, permits_of
+from crm.pipeline.services import transitions_of
+from crm.projects.constants import Stage, Status, next_stage
+from crm.projects.models import Project
+from crm.projects.services import possible_duplicates
+from crm.screening.models import Screening
+
+
+@dataclass
+class StageSpan:
+    stage: str
+    entered: date
+    left: date | None
+    days: int
+
+
+def stage_timeline(project: Project, transitions, today: date | None = None) -> list[StageSpan]:
+    """Each stage the project has been in, with its dates and the days spent there. Talks start
+    when the lead was recorded (or at the first transition, if that was earlier)."""
+    today = today or date.today()
+    entered = project.created_at.date()
+    if transitions:
+        entered = min(entered, transitions[0].effective_date)
+    spans = [StageSpan(Stage.TALKS, entered, None, 0)]
+    for t in transitions:
+        if t.to_stage == t.from_stage:
+            continue  # a status change (hold, resume, drop) stays in the stage
+        spans[-1].left = t.effective_date
+        spans.append(StageSpan(t.to_stage, t.effective_date, None, 0))
+    for span in spans:
+        span.days = max(0, ((span.left or today) - span.entered).days)
+    return spans
+
+
+def available_moves(actor, project: Project) -> list[str]:
+    if project.archived_at is not None or not can(actor, Action.WRITE, project.unit_id):
+        return []
+    moves = []
+    if project.status == Status.ACTIVE:
+        nxt = next_stage(project.stage)
+        moves += [nxt.value] if nxt else []
+        moves.append("on_hold")
+    if project.status == Status.ON_HOLD:
+        moves.append("resume")
+    if project.status != Status.DROPPED:
+        moves.append("dropped")
+    if can(actor, Action.MANAGE) and (project.stage != Stage.TALKS or project.status == Status.DROPPED):
+        moves.append("correction")
+    return moves
+
+
+def project_history(project: Project) -> list[AuditEntry]:
+    stmt = (select(AuditEntry).options(selectinload(AuditEntry.actor))
+            .where(AuditEntry.record_type == "projects", AuditEntry.record_id == project.id)
+            .order_by(AuditEntry.id.desc()).limit(200))
+    return list(db.session.scalars(stmt))
+
+
+def page_data(actor, project: Project) -> dict:
+    transitions = transitions_of(project)
+    return {
+        "project": project,
+        "transitions": transitions,
+        "timeline": stage_timeline(project, transitions),
+        "meeting": db.session.scalar(select(MeetingApproval).where(MeetingApproval.project_id == project.id)
+                                     .order_by(MeetingApproval.id.desc()).limit(1)),
+        "contract": db.session.scalar(
+            select(Contract).options(selectinload(Contract.commitments), selectinload(Contract.incentive_terms))
+            .where(Contract.project_id == project.id).order_by(Contract.id.desc()).limit(1)),
+        "land": db.session.scalar(select(LandSupply).where(LandSupply.project_id == project.id)
+                                  .order_by(LandSupply.id.desc()).limit(1)),
+        "permits": permits_of(project),
+        "is_overdue": is_overdue,
+        "energy_tier": energy_review_tier(project.annual_energy_tce),
+        "checklist": checklist(project),
+        "moves": available_moves(actor, project),
+        "duplicates": possible_duplicates(project),
+        "screenings": list(db.session.scalars(
+            select(Screening).options(selectinload(Screening.signed_by))
+            .where(Screening.project_id == project.id).order_by(Screening.id.desc()))),
+        "history": project_history(project),
+        "can_write": can(actor, Action.WRITE, project.unit_id) and project.archived_at is None,
+        "can_rule": can(actor, Action.APPROVE) and actor.role != Role.UNIT_HEAD,
+    }

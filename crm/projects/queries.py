@@ -1,0 +1,119 @@
+"""The project ledger query: one set of filters for the list page, the Excel export and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from crm.core import parsing as p
+from crm.core.errors import ValidationFailed
+from crm.extensions import db
+from crm.pipeline.models import Contract
+from crm.projects.constants import SIZE_TIERS, SOURCE_LABELS, STAGES, Status
+from crm.projects.models import Project
+from crm.projects.services import visible_projects
+
+SORTS = {
+    "updated": Project.updated_at, "created": Project.created_at, "name": Project.name,
+    "investment": Project.total_investment_wan,
+    "stage": case({s.value: i for i, s in enumerate(STAGES)}, value=Project.stage),
+}
+
+
+@dataclass
+class ProjectFilters:
+    stage: str | None = None
+    status: str | None = None
+    unit_id: int | None = None
+    chain_id: int | None = None
+    tier: str | None = None
+    source: str | None = None
+    lead_leader_id: int | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    signed_from: date | None = None
+    signed_to: date | None = None
+    q: str | None = None
+    sort: str = "updated"
+    desc: bool = True
+
+    @classmethod
+    def from_args(cls, args) -> ProjectFilters:
+        """Parse query-string arguments; an unusable value is a ValidationFailed naming the field."""
+        e = p.FieldErrors()
+        f = cls(
+            stage=e.run("stage", p.choice, args.get("stage"), "stage", [s.value for s in STAGES], required=False,
+                        label=_("阶段")),
+            status=e.run("status", p.choice, args.get("status"), "status", [s.value for s in Status],
+                         required=False, label=_("状态")),
+            tier=e.run("tier", p.choice, args.get("tier"), "tier", SIZE_TIERS, required=False, label=_("规模")),
+            source=e.run("source", p.choice, args.get("source"), "source", SOURCE_LABELS, required=False,
+                         label=_("项目来源")),
+            q=e.run("q", p.text, args.get("q"), "q", max_length=100, label=_("关键词")),
+            sort=args.get("sort") if args.get("sort") in SORTS else "updated",
+            desc=args.get("dir", "desc") != "asc",
+        )
+        for name in ("unit_id", "chain_id", "lead_leader_id"):
+            setattr(f, name, e.run(name, p.ref_id, args.get(name), name, label=name))
+        for name in ("created_from", "created_to", "signed_from", "signed_to"):
+            setattr(f, name, e.run(name, p.a_date, args.get(name), name, label=_("日期")))
+        e.raise_if_any(_("筛选条件有误。"))
+        return f
+
+    def as_args(self) -> dict:
+        """The filters as query-string arguments (for links: export, paging, sorting)."""
+        out = {}
+        for fld in fields(self):
+            value = getattr(self, fld.name)
+            if fld.name == "desc":
+                out["dir"] = "desc" if value else "asc"
+            elif value not in (None, ""):
+                out[fld.name] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+
+def ledger_query(actor, f: ProjectFilters):
+    """A select() of the projects `actor` may read that match the filters, sorted."""
+    stmt = visible_projects(actor)
+    if f.stage:
+        stmt = stmt.where(Project.stage == f.stage)
+    if f.status:
+        stmt = stmt.where(Project.status == f.status)
+    for name in ("unit_id", "chain_id", "lead_leader_id", "source"):
+        if getattr(f, name) is not None:
+            stmt = stmt.where(getattr(Project, name) == getattr(f, name))
+    if f.tier:
+        stmt = stmt.where(Project.total_investment_wan >= SIZE_TIERS[f.tier][0])
+    if f.created_from:
+        stmt = stmt.where(func.date(Project.created_at) >= f.created_from)
+    if f.created_to:
+        stmt = stmt.where(func.date(Project.created_at) <= f.created_to)
+    if f.signed_from or f.signed_to:
+        signed = select(Contract.project_id)
+        if f.signed_from:
+            signed = signed.where(Contract.signing_date >= f.signed_from)
+        if f.signed_to:
+            signed = signed.where(Contract.signing_date <= f.signed_to)
+        stmt = stmt.where(Project.id.in_(signed))
+    if f.q:
+        # Name, investor, or the pinyin initials of either (e.g. "qc" finds 汽车).
+        stmt = stmt.where(Project.search_text.contains(f.q.lower(), autoescape=True))
+    column = SORTS[f.sort]
+    return stmt.order_by(column.desc() if f.desc else column.asc(), Project.id.desc())
+
+
+def with_list_relations(stmt):
+    return stmt.options(selectinload(Project.unit), selectinload(Project.owner), selectinload(Project.chain),
+                        selectinload(Project.lead_leader), selectinload(Project.industry))
+
+
+def page_of(stmt, page: int, per_page: int) -> tuple[list[Project], int]:
+    if page < 1 or not 1 <= per_page <= 500:
+        raise ValidationFailed(_("分页参数有误。"))
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = list(db.session.scalars(with_list_relations(stmt).limit(per_page).offset((page - 1) * per_page)))
+    return rows, total

@@ -1,0 +1,69 @@
+"""Stalled projects (DOMAIN.md §7): what a unit head or leader should chase this week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from crm.extensions import db
+from crm.followups.models import FollowUp
+from crm.pipeline.models import Contract, Permit, Transition
+from crm.projects.models import Project
+from crm.projects.services import visible_projects
+
+
+@dataclass
+class StalledLists:
+    signed_not_started: list
+    approved_not_signed: list
+    talks_without_follow_up: list
+    overdue_permits: list
+
+    @property
+    def total(self) -> int:
+        return sum(len(v) for v in (self.signed_not_started, self.approved_not_signed,
+                                    self.talks_without_follow_up, self.overdue_permits))
+
+
+LIMIT = 50
+
+
+def stalled_for(actor, today: date | None = None) -> StalledLists:
+    """Four bounded queries, whatever the number of projects."""
+    today = today or date.today()
+    config = current_app.config
+    active = visible_projects(actor).where(Project.status == "active").options(selectinload(Project.unit))
+
+    signed = db.session.execute(
+        active.add_columns(Contract.agreed_start_date).join(Contract, Contract.project_id == Project.id)
+        .where(Project.stage == "signed", Contract.agreed_start_date < today)
+        .order_by(Contract.agreed_start_date).limit(LIMIT)).all()
+
+    approved_on = (select(Transition.project_id, func.max(Transition.effective_date).label("on"))
+                   .where(Transition.to_stage == "approved", Transition.kind == "advance")
+                   .group_by(Transition.project_id).subquery())
+    approved_cutoff = today - timedelta(days=config.get("STALLED_APPROVED_DAYS", 90))
+    approved = db.session.execute(
+        active.add_columns(approved_on.c.on).join(approved_on, approved_on.c.project_id == Project.id)
+        .where(Project.stage == "approved", approved_on.c.on < approved_cutoff)
+        .order_by(approved_on.c.on).limit(LIMIT)).all()
+
+    last_follow = (select(FollowUp.project_id, func.max(FollowUp.followed_on).label("last"))
+                   .where(FollowUp.archived_at.is_(None)).group_by(FollowUp.project_id).subquery())
+    talks_cutoff = today - timedelta(days=config.get("STALLED_TALKS_DAYS", 60))
+    talks = db.session.execute(
+        active.add_columns(last_follow.c.last).outerjoin(last_follow, last_follow.c.project_id == Project.id)
+        .where(Project.stage == "talks",
+               func.coalesce(last_follow.c.last, func.date(Project.created_at)) < talks_cutoff)
+        .order_by(func.coalesce(last_follow.c.last, func.date(Project.created_at))).limit(LIMIT)).all()
+
+    permits = db.session.execute(
+        active.add_columns(Permit).join(Permit, Permit.project_id == Project.id)
+        .where(Permit.required.is_(True), Permit.done_date.is_(None), Permit.due_date < today)
+        .order_by(Permit.due_date).limit(LIMIT)).all()
+
+    return StalledLists(signed, approved, talks, permits)
