@@ -1,13 +1,19 @@
 """Imports every model so metadata, migrations and the audit hook see them all."""
 
+from crm.attachments.models import Attachment  # noqa: F401,E402
 from crm.audit.models import AuditEntry  # noqa: F401
 from crm.auth.models import ApiToken, User  # noqa: F401
-from crm.reference.models import Chain, IndustryDivision, IndustrySection, ListItem  # noqa: F401
-from crm.units.models import Unit  # noqa: F401
-from crm.projects.models import InvestorLink, Project, ProjectContact  # noqa: F401,E402
-from crm.screening.models import Screening  # noqa: F401,E402
-from crm.pipeline.models import (  # noqa: F401,E402
-    Commitment, Contract, IncentiveTerm, LandSupply, MeetingApproval, Permit, Transition,
-)
 from crm.followups.models import FollowUp  # noqa: F401,E402
-from crm.attachments.models import Attachment  # noqa: F401,E402
+from crm.pipeline.models import (  # noqa: F401,E402
+    Commitment,
+    Contract,
+    IncentiveTerm,
+    LandSupply,
+    MeetingApproval,
+    Permit,
+    Transition,
+)
+from crm.projects.models import InvestorLink, Project, ProjectContact  # noqa: F401,E402
+from crm.reference.models import Chain, IndustryDivision, IndustrySection, ListItem  # noqa: F401
+from crm.screening.models import Screening  # noqa: F401,E402
+from crm.units.models import Unit  # noqa: F401

@@ -106,7 +106,7 @@ def test_commitments_must_add_up_to_the_contract(world, project):
     walk(project, world.staff_a, world.leader, "approved")
     data = gate_data("signed", D0 + timedelta(days=30))
     data["commitments"][1]["amount_wan"] = "25000"
-    with pytest.raises(GateNotMet, match="分期投资承诺合计 45000 万元，与合同投资额 50000 万元不一致"):
+    with pytest.raises(GateNotMet, match="分期投资承诺合计 45000.00 万元，与合同投资额 50000.00 万元不一致"):
         pipeline.apply_transition(world.staff_a, project, data)
     assert _count(Contract) == 0 and _count(Permit) == 0 and project.stage == "approved"
 

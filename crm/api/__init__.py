@@ -5,5 +5,10 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from crm.api import (  # noqa: E402,F401  (routes register on import)
-    attachments, auth, followups, openapi, projects, reference,
+    attachments,
+    auth,
+    followups,
+    openapi,
+    projects,
+    reference,
 )

@@ -52,12 +52,16 @@ SCHEMAS = {
 }
 
 PARAMS = {
+    **{name: {"name": name, "in": "query", "schema": {"type": "string"}}
+       for name in ("stage", "status", "source", "q", "tier", "sort", "dir")},
+    **{name: {"name": name, "in": "query", "schema": {"type": "integer"}}
+       for name in ("unit_id", "chain_id", "lead_leader_id")},
     "page": {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
     "per_page": {"name": "per_page", "in": "query",
                  "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
 }
 
-STATUS_TEXT = {400: "Bad JSON or content type", 401: "Missing, invalid or revoked token", 403: "Not permitted",
+STATUS_TEXT = {413: "Upload or body too large", 400: "Bad JSON or content type", 401: "Missing, invalid or revoked token", 403: "Not permitted",
                404: "Not found", 409: "Stale version, duplicate or already done",
                422: "Validation failed or a gate is not met", 429: "Too many attempts"}
 

@@ -1,3 +1,177 @@
-"""Projects, transitions, permits and history over the API."""
+"""Projects, transitions, permits and history over the API (DOMAIN.md §9). Same services as the web."""
 
-from crm.api import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from crm.api import bp
+from crm.api.base import api_user, commit_after, doc, json_body, paginated
+from crm.core.errors import NotFound
+from crm.core.permissions import Action
+from crm.extensions import db
+from crm.pipeline import permits as permit_rules
+from crm.pipeline import services as pipeline
+from crm.pipeline.models import IncentiveTerm, Permit, Transition
+from crm.projects import services
+from crm.projects.access import project_for
+from crm.projects.constants import Stage, stage_index
+from crm.projects.models import Project
+from crm.projects.page import project_history
+from crm.projects.queries import ProjectFilters, ledger_query, with_list_relations
+
+LIST_PARAMS = ("page", "per_page", "stage", "status", "unit_id", "chain_id", "source", "q")
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _num(value):
+    return str(value) if value is not None else None
+
+
+def serialize_project(project: Project, terms: list[IncentiveTerm] | None = None) -> dict:
+    data = {
+        "id": project.id, "name": project.name, "investor_name": project.investor_name,
+        "investor_uscc": project.investor_uscc, "industry_code": project.industry_code, "chain_id": project.chain_id,
+        "source": project.source, "unit_id": project.unit_id, "owner_id": project.owner_id,
+        "lead_leader_id": project.lead_leader_id, "kind": project.kind, "parent_project_id": project.parent_project_id,
+        "fund_origin": project.fund_origin, "stage": project.stage, "status": project.status,
+        "drop_reason": project.drop_reason_code, "version": project.version, "location": project.location,
+        "summary": project.summary, "jobs": project.jobs,
+        "intention_agreement_date": _iso(project.intention_agreement_date),
+        "amounts_changed_after_signing": project.amounts_changed_after_signing,
+        "archived": project.archived_at is not None,
+        "created_at": _iso(project.created_at), "updated_at": _iso(project.updated_at),
+    }
+    for field in ("total_investment_wan", "fixed_asset_investment_wan", "land_area_mu", "floor_area_m2",
+                  "expected_annual_output_wan", "expected_annual_tax_wan", "annual_energy_tce",
+                  "foreign_investment_usd_wan", "exchange_rate"):
+        data[field] = _num(getattr(project, field))
+    if terms is not None:
+        data["incentive_terms"] = [
+            {"id": t.id, "kind": t.kind, "cap_wan": _num(t.cap_wan), "condition_stage": t.condition_stage,
+             "description": t.description} for t in terms]
+    return data
+
+
+def _full(project: Project) -> dict:
+    terms = None
+    if stage_index(project.stage) >= stage_index(Stage.SIGNED):
+        terms = list(db.session.scalars(select(IncentiveTerm).where(IncentiveTerm.project_id == project.id)
+                                        .order_by(IncentiveTerm.id)))
+    data = serialize_project(project, terms)
+    data["possible_duplicates"] = [{"project_id": d.project.id, "name": d.project.name,
+                                    "unit_id": d.project.unit_id, "reason": d.reason}
+                                   for d in services.possible_duplicates(project)]
+    return data
+
+
+@bp.get("/projects")
+@doc("The project ledger, filtered (stage, status, unit_id, chain_id, source, q, tier, lead_leader_id, "
+     "created_from/to, signed_from/to, sort, dir) and paged", params=LIST_PARAMS, statuses=(401, 422))
+def list_projects():
+    stmt = with_list_relations(ledger_query(api_user(), ProjectFilters.from_args(request.args)))
+    return paginated(stmt, serialize_project)
+
+
+@bp.post("/projects")
+@doc("Record a new project (stage talks); the response lists possible duplicate investors",
+     statuses=(400, 401, 403, 422), ok_status=201)
+@commit_after
+def create_project():
+    data = json_body()
+    project = services.create_project(api_user(), data, data.get("contacts") if isinstance(data.get("contacts"), list)
+                                      else None)
+    return _full(project), 201
+
+
+@bp.get("/projects/<int:project_id>")
+@doc("One project; after signing also its incentive terms", statuses=(401, 404))
+def get_project(project_id: int):
+    return _full(project_for(api_user(), project_id))
+
+
+@bp.patch("/projects/<int:project_id>")
+@doc("Edit a project; send the `version` you read (409 when someone saved in between)",
+     statuses=(400, 401, 403, 404, 409, 422))
+@commit_after
+def patch_project(project_id: int):
+    data = json_body()
+    project = project_for(api_user(), project_id, Action.WRITE)
+    services.update_project(api_user(), project, data, data.get("version"))
+    return _full(project)
+
+
+@bp.post("/projects/<int:project_id>/archive")
+@doc("Archive a project (never deleted); send its `version`", statuses=(400, 401, 403, 404, 409, 422))
+@commit_after
+def archive_project(project_id: int):
+    data = json_body()
+    project = project_for(api_user(), project_id, Action.WRITE)
+    services.archive_project(api_user(), project, data.get("version"))
+    return _full(project)
+
+
+@bp.get("/projects/<int:project_id>/history")
+@doc("The audit trail of a project: who changed what, when, from where, before/after", statuses=(401, 404))
+def project_history_api(project_id: int):
+    project = project_for(api_user(), project_id)
+    return {"items": [
+        {"id": e.id, "action": e.action, "actor": e.actor.username if e.actor else None, "actor_id": e.actor_id,
+         "source": e.source, "origin": e.origin, "changes": e.changes, "created_at": _iso(e.created_at)}
+        for e in reversed(project_history(project))]}
+
+
+def serialize_transition(t: Transition) -> dict:
+    return {"id": t.id, "from": t.from_stage, "to": t.to_code, "kind": t.kind, "from_status": t.from_status,
+            "to_status": t.to_status, "effective_date": _iso(t.effective_date),
+            "actor": t.actor.username, "actor_id": t.actor_id, "reason": t.reason, "note": t.note,
+            "created_at": _iso(t.created_at)}
+
+
+@bp.get("/projects/<int:project_id>/transitions")
+@doc("Stage and status transitions, oldest first", statuses=(401, 404))
+def list_transitions(project_id: int):
+    project = project_for(api_user(), project_id)
+    return {"items": [serialize_transition(t) for t in pipeline.transitions_of(project)]}
+
+
+@bp.post("/projects/<int:project_id>/transitions")
+@doc("Move a project: `to` is a stage code, on_hold, resume, dropped (or correction, admins); "
+     "422 names what a gate is missing", statuses=(400, 401, 403, 404, 409, 422), ok_status=201)
+@commit_after
+def create_transition(project_id: int):
+    data = json_body()
+    project = project_for(api_user(), project_id, Action.WRITE)
+    transition = pipeline.apply_transition(api_user(), project, data)
+    return serialize_transition(transition) | {"project": serialize_project(project)}, 201
+
+
+def serialize_permit(pm: Permit) -> dict:
+    return {"id": pm.id, "project_id": pm.project_id, "kind": pm.kind, "required": pm.required,
+            "due_date": _iso(pm.due_date), "done_date": _iso(pm.done_date), "reference_no": pm.reference_no,
+            "note": pm.note, "overdue": permit_rules.is_overdue(pm), "version": pm.version}
+
+
+@bp.get("/projects/<int:project_id>/permits")
+@doc("Permits created by the rules when the project was signed", statuses=(401, 404))
+def list_permits(project_id: int):
+    project = project_for(api_user(), project_id)
+    return {"items": [serialize_permit(pm) for pm in permit_rules.permits_of(project)]}
+
+
+@bp.patch("/permits/<int:permit_id>")
+@doc("Record a permit as done: `done_date` (and `reference_no`, `note`) with its `version`",
+     statuses=(400, 401, 403, 404, 409, 422))
+@commit_after
+def patch_permit(permit_id: int):
+    data = json_body()
+    permit = db.session.get(Permit, permit_id)
+    if permit is None:
+        raise NotFound(_("审批手续不存在。"))
+    project_for(api_user(), permit.project_id, Action.WRITE)
+    permit_rules.complete_permit(api_user(), permit, data, data.get("version"))
+    return serialize_permit(permit)

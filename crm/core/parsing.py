@@ -78,9 +78,10 @@ def decimal(value, field: str, *, label: str = "", required: bool = False, minim
         _fail(field, _("%(label)s不能小于 %(min)s。", label=label or field, min=minimum))
     if maximum is not None and number > maximum:
         _fail(field, _("%(label)s超出合理范围（不超过 %(max)s）。", label=label or field, max=maximum))
-    if number != number.quantize(Decimal(1).scaleb(-places)):
+    step = Decimal(1).scaleb(-places)
+    if number != number.quantize(step):
         _fail(field, _("%(label)s最多保留 %(n)s 位小数。", label=label or field, n=places))
-    return number
+    return number.quantize(step)  # the stored scale, so output and history read the same
 
 
 def integer(value, field: str, *, label: str = "", minimum: int = 0, maximum: int = 10_000_000,

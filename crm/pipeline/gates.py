@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from crm.core import parsing as p
+from crm.core.dates import local_today
 from crm.core.errors import GateNotMet, ValidationFailed
 from crm.extensions import db
 from crm.pipeline.models import INCENTIVE_CONDITIONS, Contract
@@ -157,7 +158,7 @@ def checklist(project: Project) -> list[tuple[str, bool]]:
         return [(_("正式投资合同：编号、签约日期、合同投资额"), False), (_("分期投资承诺，合计等于合同投资额"), False),
                 (_("约定开工、投产日期和政策奖扶条款"), False)]
     if nxt == Stage.STARTED:
-        missing = {pm.kind for pm in missing_permits(project, date.today())}
+        missing = {pm.kind for pm in missing_permits(project, local_today())}
         return [(_("供地：面积（亩）和不动产权证号"), False)] + [
             (_("审批手续：%(kind)s", kind=_(label)), kind not in missing)
             for kind, label in PERMIT_LABELS.items() if kind in _required(project)]

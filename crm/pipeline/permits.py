@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.core import parsing as p
+from crm.core.dates import local_today
 from crm.core.i18n import N_
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
@@ -74,7 +75,7 @@ def missing_permits(project: Project, by: date) -> list[Permit]:
 
 
 def is_overdue(permit: Permit, today: date | None = None) -> bool:
-    return permit.required and permit.done_date is None and permit.due_date < (today or date.today())
+    return permit.required and permit.done_date is None and permit.due_date < (today or local_today())
 
 
 def complete_permit(actor, permit: Permit, data: dict, version) -> Permit:
@@ -82,7 +83,7 @@ def complete_permit(actor, permit: Permit, data: dict, version) -> Permit:
     check_version(permit, version)
     e = p.FieldErrors()
     done = e.run("done_date", p.a_date, data.get("done_date"), "done_date", label=_("办结日期"), required=True,
-                 not_after=date.today())
+                 not_after=local_today())
     reference = e.run("reference_no", p.text, data.get("reference_no"), "reference_no", max_length=100,
                       label=_("批文/证书编号"))
     note = e.run("note", p.text, data.get("note"), "note", max_length=500, label=_("备注"))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.core import parsing as p
+from crm.core.dates import local_today
 from crm.core.errors import GateNotMet, ValidationFailed
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
@@ -46,7 +47,7 @@ def _begin(actor, project: Project, data: dict) -> date:
         check_version(project, data["version"])
     previous = _last_date(project)
     return p.a_date(data.get("effective_date"), "effective_date", label=_("业务发生日期"), required=True,
-                    not_after=date.today(), not_before=previous)
+                    not_after=local_today(), not_before=previous)
 
 
 def _record(actor, project: Project, kind: str, when: date, *, to_stage=None, to_status=None,

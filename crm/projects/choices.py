@@ -8,7 +8,7 @@ from sqlalchemy import select
 from crm.auth.models import Role, User
 from crm.core.permissions import ALL_UNITS, visible_unit_ids
 from crm.extensions import db
-from crm.reference.services import division_choices, live_chains, list_items
+from crm.reference.services import division_choices, list_items, live_chains
 from crm.units.services import live_units
 
 

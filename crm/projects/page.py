@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role
+from crm.core.dates import local_today
 from crm.core.permissions import Action, can
 from crm.extensions import db
 from crm.pipeline.gates import checklist
@@ -33,7 +34,7 @@ class StageSpan:
 def stage_timeline(project: Project, transitions, today: date | None = None) -> list[StageSpan]:
     """Each stage the project has been in, with its dates and the days spent there. Talks start
     when the lead was recorded (or at the first transition, if that was earlier)."""
-    today = today or date.today()
+    today = today or local_today()
     entered = project.created_at.date()
     if transitions:
         entered = min(entered, transitions[0].effective_date)

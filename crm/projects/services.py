@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.auth.models import Role, User
 from crm.core import parsing as p
+from crm.core.dates import local_today
 from crm.core.errors import ValidationFailed
 from crm.core.models import utcnow
 from crm.core.permissions import Action, can, require, scope
@@ -75,7 +76,7 @@ def clean_project_data(data: dict) -> dict:
         "jobs": e.run("jobs", p.integer, data.get("jobs"), "jobs", label=_("新增就业"), maximum=1_000_000),
         "intention_agreement_date": e.run("intention_agreement_date", p.a_date, data.get("intention_agreement_date"),
                                           "intention_agreement_date", label=_("意向协议签订日期"),
-                                          not_after=p.date.today()),
+                                          not_after=local_today()),
         "location": e.run("location", p.text, data.get("location"), "location", max_length=200, label=_("落地地点")),
         "summary": e.run("summary", p.text, data.get("summary"), "summary", max_length=5000, label=_("项目简介")),
     }

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from crm.core.dates import local_today
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.pipeline.models import Contract, Permit, Transition
@@ -34,7 +35,7 @@ LIMIT = 50
 
 def stalled_for(actor, today: date | None = None) -> StalledLists:
     """Four bounded queries, whatever the number of projects."""
-    today = today or date.today()
+    today = today or local_today()
     config = current_app.config
     active = visible_projects(actor).where(Project.status == "active").options(selectinload(Project.unit))
 

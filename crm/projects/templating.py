@@ -5,7 +5,12 @@ from crm.core.i18n import N_
 from crm.followups.models import FOLLOW_UP_KINDS
 from crm.pipeline.permits import ENERGY_TIER_LABELS, PERMIT_LABELS
 from crm.projects.constants import (
-    FUND_ORIGIN_LABELS, KIND_LABELS, SIZE_TIERS, SOURCE_LABELS, STAGE_LABELS, STATUS_LABELS,
+    FUND_ORIGIN_LABELS,
+    KIND_LABELS,
+    SIZE_TIERS,
+    SOURCE_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
 )
 from crm.projects.forms import INCENTIVE_CONDITION_LABELS
 from crm.screening.models import VERDICT_LABELS

@@ -1,0 +1,134 @@
+"""Follow-up records (跟进记录) of a project over the API: same services as the web views."""
+
+import re
+from datetime import date
+
+from flask_babel import gettext as _
+
+from crm.api import bp
+from crm.api.base import api_user, commit_after, doc, json_body, paginated
+from crm.core.errors import NotFound, ValidationFailed
+from crm.core.models import as_utc
+from crm.core.permissions import Action
+from crm.extensions import db
+from crm.followups import services
+from crm.followups.models import FOLLOW_UP_KINDS, FollowUp
+from crm.projects.access import project_for
+
+DATE_FIELDS = ("followed_on", "next_action_due")
+TEXT_FIELDS = ("kind", "people", "notes", "next_action")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "hour"):
+        return as_utc(value).isoformat()
+    return value.isoformat()
+
+
+def serialize_follow_up(follow_up: FollowUp) -> dict:
+    owner = follow_up.next_action_owner
+    return {
+        "id": follow_up.id, "project_id": follow_up.project_id,
+        "followed_on": _iso(follow_up.followed_on), "kind": follow_up.kind,
+        "kind_label": _(FOLLOW_UP_KINDS[follow_up.kind]), "people": follow_up.people, "notes": follow_up.notes,
+        "next_action": follow_up.next_action, "next_action_due": _iso(follow_up.next_action_due),
+        "next_action_owner_id": follow_up.next_action_owner_id,
+        "next_action_owner_name": owner.name if owner else None,
+        "next_action_done_at": _iso(follow_up.next_action_done_at),
+        "created_by_id": follow_up.created_by_id, "version": follow_up.version,
+        "archived": follow_up.archived_at is not None,
+        "created_at": _iso(follow_up.created_at), "updated_at": _iso(follow_up.updated_at),
+    }
+
+
+def _parse_date(name: str, value) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    message = _("字段 %(name)s 不是有效日期，应为 YYYY-MM-DD。", name=name)
+    raise ValidationFailed(message, {name: [_("日期格式应为 YYYY-MM-DD。")]})
+
+
+def _follow_up_data(body: dict) -> dict:
+    """The follow-up fields present in `body`, typed; the services check the rules."""
+    data: dict = {}
+    for name in DATE_FIELDS:
+        if name in body:
+            data[name] = _parse_date(name, body[name])
+    for name in TEXT_FIELDS:
+        if name in body:
+            value = body[name]
+            if value is not None and not isinstance(value, str):
+                raise ValidationFailed(_("字段 %(name)s 必须是字符串。", name=name), {name: [_("必须是字符串。")]})
+            data[name] = value
+    if "next_action_owner_id" in body:
+        value = body["next_action_owner_id"]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValidationFailed(_("字段 %(name)s 必须是整数。", name="next_action_owner_id"),
+                                   {"next_action_owner_id": [_("必须是整数。")]})
+        data["next_action_owner_id"] = value
+    return data
+
+
+def _follow_up_for_write(follow_up_id: int) -> FollowUp:
+    follow_up = db.session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise NotFound(_("跟进记录不存在，或您无权查看。"))
+    project_for(api_user(), follow_up.project_id, Action.WRITE)
+    return follow_up
+
+
+@bp.get("/projects/<int:project_id>/followups")
+@doc("Follow-up records (跟进记录) of a project, newest first", params=("page", "per_page"),
+     statuses=(401, 404, 422))
+def list_follow_ups(project_id: int):
+    project = project_for(api_user(), project_id, Action.READ)
+    return paginated(services.follow_ups_stmt(project), serialize_follow_up)
+
+
+@bp.post("/projects/<int:project_id>/followups")
+@doc("Record a follow-up, optionally with a next action (needs next_action_due and next_action_owner_id)",
+     statuses=(400, 401, 403, 404, 422), ok_status=201)
+@commit_after
+def create_follow_up(project_id: int):
+    project = project_for(api_user(), project_id, Action.WRITE)
+    data = _follow_up_data(json_body())
+    follow_up = services.add_follow_up(api_user(), project, data)
+    return serialize_follow_up(follow_up), 201
+
+
+@bp.patch("/followups/<int:follow_up_id>")
+@doc("Change a follow-up; carries the record's version (409 when someone saved in between)",
+     statuses=(400, 401, 403, 404, 409, 422))
+@commit_after
+def update_follow_up(follow_up_id: int):
+    follow_up = _follow_up_for_write(follow_up_id)
+    body = json_body()
+    services.update_follow_up(api_user(), follow_up, _follow_up_data(body), body.get("version"))
+    return serialize_follow_up(follow_up)
+
+
+@bp.post("/followups/<int:follow_up_id>/done")
+@doc("Mark a follow-up's next action done; carries the record's version", statuses=(400, 401, 403, 404, 409, 422))
+@commit_after
+def complete_follow_up(follow_up_id: int):
+    follow_up = _follow_up_for_write(follow_up_id)
+    services.complete_next_action(api_user(), follow_up, json_body().get("version"))
+    return serialize_follow_up(follow_up)
+
+
+@bp.post("/followups/<int:follow_up_id>/archive")
+@doc("Archive a follow-up (kept, no longer listed); carries the record's version",
+     statuses=(400, 401, 403, 404, 409))
+@commit_after
+def archive_follow_up(follow_up_id: int):
+    follow_up = _follow_up_for_write(follow_up_id)
+    services.archive_follow_up(api_user(), follow_up, json_body().get("version"))
+    return serialize_follow_up(follow_up)

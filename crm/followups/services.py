@@ -1,0 +1,280 @@
+"""Follow-up records (跟进记录) of a project and their next actions: the rules.
+
+Services check permissions and input, change objects and flush; the request or command commits.
+Every refusal is a ValidationFailed (422) with the offending field named, a PermissionDenied
+(403), or a Conflict (409: stale version, already done, already archived).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from crm.auth.models import Role, User
+from crm.core.dates import local_today
+from crm.core.errors import Conflict, ValidationFailed
+from crm.core.models import utcnow
+from crm.core.permissions import Action, can, require, scope
+from crm.core.services import check_version
+from crm.extensions import db
+from crm.followups.models import FOLLOW_UP_KINDS, FollowUp
+from crm.projects.access import require_active_record
+from crm.projects.models import Project
+
+FIELDS = ("followed_on", "kind", "people", "notes", "next_action", "next_action_due", "next_action_owner_id")
+MAX_NOTES = 5000
+MAX_PEOPLE = 300
+MAX_NEXT_ACTION = 500
+
+
+def _refuse(field: str, message: str):
+    raise ValidationFailed(message, {field: [message]})
+
+
+def _clean_text(value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    value = value.strip()
+    return value or None
+
+
+def _check_length(field: str, value: str | None, limit: int, label: str) -> None:
+    if value is not None and len(value) > limit:
+        _refuse(field, _("%(label)s最多 %(n)s 个字。", label=label, n=limit))
+
+
+def _check_date(field: str, value, label: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, date):
+        _refuse(field, _("%(label)s格式不正确，应为 YYYY-MM-DD。", label=label))
+    return value
+
+
+def _owner(project: Project, owner_id) -> User | None:
+    if owner_id in (None, ""):
+        return None
+    try:
+        owner = db.session.get(User, int(owner_id))
+    except (TypeError, ValueError):
+        owner = None
+    if owner is None or not can(owner, Action.WRITE, project.unit_id):
+        _refuse("next_action_owner_id", _("负责人须为项目责任单位的在岗人员或分管领导。"))
+    return owner
+
+
+def _validated(project: Project, data: dict, today: date, *, keep_owner_id: int | None = None) -> dict:
+    """Check a complete set of follow-up fields; return them cleaned. `keep_owner_id`: an owner
+    who stays as they were on a done action is not checked again (they may have left since)."""
+    followed_on = _check_date("followed_on", data.get("followed_on"), _("跟进日期"))
+    if followed_on is None:
+        _refuse("followed_on", _("请填写跟进日期。"))
+    if followed_on > today:
+        _refuse("followed_on", _("跟进日期不能晚于今天。"))
+
+    kind = data.get("kind")
+    if kind not in FOLLOW_UP_KINDS:
+        _refuse("kind", _("请选择跟进方式。"))
+
+    people = _clean_text(data.get("people"))
+    _check_length("people", people, MAX_PEOPLE, _("参与人员"))
+
+    notes = _clean_text(data.get("notes"))
+    if notes is None:
+        _refuse("notes", _("请填写跟进情况。"))
+    _check_length("notes", notes, MAX_NOTES, _("跟进情况"))
+
+    next_action = _clean_text(data.get("next_action"))
+    _check_length("next_action", next_action, MAX_NEXT_ACTION, _("下一步工作"))
+    due = _check_date("next_action_due", data.get("next_action_due"), _("完成时限"))
+    owner_id = data.get("next_action_owner_id")
+    if next_action is None:
+        if due is not None or owner_id not in (None, ""):
+            _refuse("next_action", _("填写了完成时限或负责人，请同时填写下一步工作。"))
+        owner = None
+    else:
+        if due is None:
+            _refuse("next_action_due", _("有下一步工作时，请填写完成时限。"))
+        if due < followed_on:
+            _refuse("next_action_due", _("完成时限不能早于跟进日期。"))
+        if owner_id in (None, ""):
+            _refuse("next_action_owner_id", _("有下一步工作时，请选择负责人。"))
+        if keep_owner_id is not None and str(owner_id) == str(keep_owner_id):
+            owner = db.session.get(User, keep_owner_id)
+        else:
+            owner = _owner(project, owner_id)
+
+    return {"followed_on": followed_on, "kind": kind, "people": people, "notes": notes,
+            "next_action": next_action, "next_action_due": due,
+            "next_action_owner": owner}
+
+
+def _require_writer(actor: User, project: Project) -> None:
+    require(actor, Action.WRITE, project.unit_id)
+    require_active_record(project)
+
+
+def _require_live(follow_up: FollowUp) -> None:
+    if follow_up.archived_at is not None:
+        raise Conflict(_("该跟进记录已归档，不能再修改。"))
+
+
+def _project_of(follow_up: FollowUp) -> Project:
+    return db.session.get(Project, follow_up.project_id)
+
+
+def add_follow_up(actor: User, project: Project, data: dict, *, today: date | None = None) -> FollowUp:
+    _require_writer(actor, project)
+    values = _validated(project, data, today or local_today())
+    follow_up = FollowUp(project_id=project.id, created_by=actor, **values)
+    db.session.add(follow_up)
+    db.session.flush()
+    return follow_up
+
+
+def update_follow_up(actor: User, follow_up: FollowUp, data: dict, version, *, today: date | None = None) -> FollowUp:
+    """Change some or all fields; keys absent from `data` keep their current value."""
+    project = _project_of(follow_up)
+    _require_writer(actor, project)
+    check_version(follow_up, version)
+    _require_live(follow_up)
+    merged = {k: getattr(follow_up, k) for k in FIELDS} | {k: data[k] for k in FIELDS if k in data}
+    same_done_action = (follow_up.next_action_done_at is not None
+                        and _clean_text(merged["next_action"]) == follow_up.next_action)
+    values = _validated(project, merged, today or local_today(),
+                        keep_owner_id=follow_up.next_action_owner_id if same_done_action else None)
+    if values["next_action"] != follow_up.next_action:
+        follow_up.next_action_done_at = None  # a different (or no) next action is not done yet
+    for key, value in values.items():
+        setattr(follow_up, key, value)
+    db.session.flush()
+    return follow_up
+
+
+def complete_next_action(actor: User, follow_up: FollowUp, version) -> FollowUp:
+    project = _project_of(follow_up)
+    _require_writer(actor, project)
+    check_version(follow_up, version)
+    _require_live(follow_up)
+    if follow_up.next_action is None:
+        raise ValidationFailed(_("该跟进记录没有下一步工作。"), {"next_action": [_("没有下一步工作。")]})
+    if follow_up.next_action_done_at is not None:
+        raise Conflict(_("下一步工作已标记为完成。"))
+    follow_up.next_action_done_at = utcnow()
+    db.session.flush()
+    return follow_up
+
+
+def archive_follow_up(actor: User, follow_up: FollowUp, version) -> FollowUp:
+    """Archive (never delete): the row and its history stay; it leaves lists and due lists."""
+    project = _project_of(follow_up)
+    _require_writer(actor, project)
+    check_version(follow_up, version)
+    if follow_up.archived_at is not None:
+        raise Conflict(_("该跟进记录已归档。"))
+    follow_up.archived_at = utcnow()
+    db.session.flush()
+    return follow_up
+
+
+def follow_ups_stmt(project: Project, include_archived: bool = False):
+    """The project's follow-ups, newest first, with their people loaded (no N+1)."""
+    stmt = (
+        select(FollowUp)
+        .options(selectinload(FollowUp.next_action_owner), selectinload(FollowUp.created_by))
+        .where(FollowUp.project_id == project.id)
+        .order_by(FollowUp.followed_on.desc(), FollowUp.id.desc())
+    )
+    if not include_archived:
+        stmt = stmt.where(FollowUp.archived_at.is_(None))
+    return stmt
+
+
+def follow_ups_for(project: Project, include_archived: bool = False) -> list[FollowUp]:
+    return list(db.session.scalars(follow_ups_stmt(project, include_archived)))
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    """An open next action with its project; reads like the FollowUp it wraps."""
+
+    follow_up: FollowUp
+    project: Project
+    overdue: bool
+    days_left: int
+
+    def __getattr__(self, name):
+        if name == "follow_up" or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.follow_up, name)
+
+
+def due_follow_ups(user: User, today: date, horizon_days: int = 7) -> list[DueFollowUp]:
+    """"My due follow-ups": open next actions owned by `user`, due by today + horizon, overdue
+    first. One query, whatever the number of rows."""
+    if user is None or getattr(user, "id", None) is None:
+        return []
+    horizon = today + timedelta(days=horizon_days)
+    stmt = (
+        select(FollowUp, Project)
+        .join(Project, Project.id == FollowUp.project_id)
+        .where(
+            FollowUp.next_action_owner_id == user.id,
+            FollowUp.next_action.is_not(None),
+            FollowUp.next_action_done_at.is_(None),
+            FollowUp.archived_at.is_(None),
+            FollowUp.next_action_due <= horizon,
+            Project.archived_at.is_(None),
+        )
+        .order_by(FollowUp.next_action_due, FollowUp.id)
+    )
+    stmt = scope(stmt, user, Project.unit_id)  # someone moved to another unit no longer sees its projects
+    return [
+        DueFollowUp(follow_up=f, project=p, overdue=f.next_action_due < today,
+                    days_left=(f.next_action_due - today).days)
+        for f, p in db.session.execute(stmt).all()
+    ]
+
+
+def owner_choices(project: Project) -> list[tuple[int, str]]:
+    """Who may own a next action: active staff and heads of the project's unit, leaders and admins."""
+    stmt = (
+        select(User)
+        .where(
+            User.active.is_(True),
+            User.archived_at.is_(None),
+            or_(
+                User.role.in_((Role.LEADER.value, Role.ADMIN.value)),
+                (User.unit_id == project.unit_id) & User.role.in_((Role.STAFF.value, Role.UNIT_HEAD.value)),
+            ),
+        )
+        .order_by(User.unit_id != project.unit_id, User.role, User.name, User.id)
+    )
+    return [(u.id, f"{u.name}（{_(u.role_label)}）") for u in db.session.scalars(stmt)]
+
+
+def section_context(actor: User, project: Project) -> dict:
+    """What the project page's follow-up section (templates/followups/_section.html) needs."""
+    from crm.followups.forms import FollowUpActionForm, FollowUpForm
+
+    may_write = can(actor, Action.WRITE, project.unit_id) and project.archived_at is None
+    form = None
+    if may_write:
+        form = FollowUpForm(formdata=None, followed_on=local_today(), kind="visit")
+        form.next_action_owner_id.choices = [(None, _("（无）"))] + owner_choices(project)
+    return {
+        "follow_ups": follow_ups_for(project),
+        "follow_up_form": form,
+        "follow_up_action_form": FollowUpActionForm(formdata=None) if may_write else None,
+        "can_write_follow_ups": may_write,
+        "follow_up_kinds": FOLLOW_UP_KINDS,
+        "follow_up_today": local_today(),
+    }
