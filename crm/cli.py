@@ -26,13 +26,14 @@ def register_cli(app: Flask) -> None:
 
     @demo.command("load")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
-    def demo_load(if_empty: bool):
+    @click.option("--projects", default=300, show_default=True, help="How many demo projects.")
+    def demo_load(if_empty: bool, projects: int):
         """Load the demo city: units, users (password Demo@2026), chains."""
         from crm.demo.loader import DemoRefused, load_demo
 
         set_actor(None, "cli", "flask demo load")
         try:
-            summary = load_demo(current_app.config, if_empty=if_empty)
+            summary = load_demo(current_app.config, if_empty=if_empty, project_count=projects)
         except DemoRefused as err:
             raise click.ClickException(str(err)) from None
         db.session.commit()

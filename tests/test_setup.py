@@ -33,7 +33,7 @@ def test_production_accepts_a_real_secret(monkeypatch):
 
 
 def test_demo_load_builds_the_city(app, runner, client):
-    result = runner.invoke(args=["demo", "load"])
+    result = runner.invoke(args=["demo", "load", "--projects", "40"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count()).select_from(Unit)) >= 12
     assert db.session.scalar(select(func.count()).select_from(User)) >= 30
@@ -48,7 +48,7 @@ def test_demo_load_builds_the_city(app, runner, client):
 
 
 def test_demo_load_refuses_a_second_time_but_if_empty_is_quiet(app, runner):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load", "--projects", "3"]).exit_code == 0
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code != 0 and "already has users" in again.output
     quiet = runner.invoke(args=["demo", "load", "--if-empty"])
@@ -116,3 +116,33 @@ def test_every_asset_is_served_by_the_app(world, auth, client):
 
 def test_health_check(client):
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_demo_projects_went_through_the_gates(app, runner):
+    from crm.pipeline.models import Contract, LandSupply, MeetingApproval, Transition
+    from crm.pipeline.services import transitions_of
+    from crm.projects.models import Project
+    from crm.screening.models import Screening
+
+    assert runner.invoke(args=["demo", "load", "--projects", "60"]).exit_code == 0
+    projects = list(db.session.scalars(select(Project)))
+    assert len(projects) >= 60
+    stages = {p.stage for p in projects}
+    assert stages == {"talks", "approved", "signed", "started", "producing"}
+    order = ["talks", "approved", "signed", "started", "producing"]
+    for project in projects:
+        transitions = transitions_of(project)
+        reached = order.index(project.stage)
+        if transitions:
+            assert (transitions[-1].to_stage, transitions[-1].to_status) == (project.stage, project.status)
+            dates = [t.effective_date for t in transitions]
+            assert dates == sorted(dates)
+        if reached >= 1:
+            assert db.session.scalar(select(Screening).where(Screening.project_id == project.id,
+                                                             Screening.verdict.in_(["pass", "conditional"])))
+            assert db.session.scalar(select(MeetingApproval).where(MeetingApproval.project_id == project.id))
+        if reached >= 2:
+            assert db.session.scalar(select(Contract).where(Contract.project_id == project.id))
+        if reached >= 3 and project.land_area_mu:
+            assert db.session.scalar(select(LandSupply).where(LandSupply.project_id == project.id))
+    assert db.session.scalar(select(func.count()).select_from(Transition)) > 60

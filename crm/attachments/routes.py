@@ -3,7 +3,6 @@
 from flask import Blueprint, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from crm.attachments import services
 from crm.attachments.forms import AttachmentArchiveForm, AttachmentForm
@@ -16,10 +15,7 @@ bp = Blueprint("attachments", __name__)
 
 def project_section_url(project_id: int) -> str:
     """The attachments section of the project page."""
-    try:
-        return url_for("projects.detail", project_id=project_id, _anchor="attachments")
-    except BuildError:  # the project page is registered by the projects feature
-        return f"/projects/{project_id}#attachments"
+    return url_for("projects.detail", project_id=project_id, _anchor="attachments")
 
 
 def _flash_form_errors(form) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from crm.admin.services import create_unit, create_user
 from crm.auth.models import User
 from crm.demo.city import CHAINS, DEMO_PASSWORD, UNITS, USERS
+from crm.demo.pipeline import DemoPipeline
 from crm.extensions import db
 from crm.reference.services import create_chain, seed_default_lists
 
@@ -15,7 +16,7 @@ class DemoRefused(Exception):
     pass
 
 
-def load_demo(config, *, if_empty: bool = False) -> str:
+def load_demo(config, *, if_empty: bool = False, project_count: int = 300) -> str:
     if config.get("IS_PRODUCTION"):
         raise DemoRefused("Refusing to load demo data into a production configuration.")
     if db.session.scalar(select(func.count()).select_from(User)):
@@ -28,7 +29,10 @@ def load_demo(config, *, if_empty: bool = False) -> str:
     users = _users(admin, units)
     for name, description, codes in CHAINS:
         create_chain(admin, {"name": name, "description": description, "division_codes": list(codes)})
-    return f"demo: {len(units)} units, {len(users) + 1} users, {len(CHAINS)} chains loaded (password {DEMO_PASSWORD})"
+    db.session.flush()
+    projects = DemoPipeline().run(project_count)
+    return (f"demo: {len(units)} units, {len(users) + 1} users, {len(CHAINS)} chains, {projects} projects loaded "
+            f"(password {DEMO_PASSWORD})")
 
 
 def _bootstrap_admin() -> User:

@@ -3,7 +3,6 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from crm.audit.services import history_for
 from crm.core.errors import NotFound
@@ -20,10 +19,7 @@ bp = Blueprint("followups", __name__)
 
 def project_url(project_id: int) -> str:
     """The project page's follow-up section."""
-    try:
-        return url_for("projects.detail", project_id=project_id, _anchor="followups")
-    except BuildError:  # the project page is not registered (yet): its path is a contract point
-        return url_for("main.home").rstrip("/") + f"/projects/{project_id}#followups"
+    return url_for("projects.detail", project_id=project_id, _anchor="followups")
 
 
 def _follow_up_and_project(follow_up_id: int):

@@ -2,20 +2,32 @@
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from crm.auth.models import Role
+from crm.core.dates import local_today
 from crm.core.web import is_safe_redirect
 from crm.extensions import db
-from crm.units.models import Unit
+from crm.followups.services import due_follow_ups
+from crm.projects.home import stage_counts
+from crm.projects.stalled import stalled_for
 
 bp = Blueprint("main", __name__)
+
+# Who reviews stalled projects on their home page (DOMAIN.md §7).
+REVIEWERS = {Role.UNIT_HEAD, Role.LEADER, Role.VIEWER, Role.ADMIN}
 
 
 @bp.route("/")
 @login_required
 def home():
-    unit_count = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.archived_at.is_(None)))
-    return render_template("main/home.html", user=current_user, unit_count=unit_count)
+    today = local_today()
+    return render_template(
+        "main/home.html", user=current_user, today=today,
+        due_follow_ups=due_follow_ups(current_user, today),
+        stalled=stalled_for(current_user, today) if current_user.role in REVIEWERS else None,
+        counts=stage_counts(current_user),
+    )
 
 
 @bp.route("/lang/<code>")
