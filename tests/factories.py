@@ -10,9 +10,9 @@ from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
 from crm.auth.models import User
+from crm.extensions import db
 from crm.projects.identity import normalise_company_name
 from crm.projects.models import Project
-from crm.extensions import db
 from crm.reference.models import Chain
 from crm.units.models import Unit
 
