@@ -25,7 +25,9 @@ from crm.core.models import utcnow
 # Shown for insert entries only when they carry information.
 INSERT_SKIPPED = {"id", "created_at", "updated_at", "version"}
 # Bookkeeping columns that change on every login or call are not business changes.
-IGNORED_FIELDS = {"updated_at", "version", "password_hash", "last_login_at", "last_used_at"}
+IGNORED_FIELDS = {"updated_at", "version", "password_hash", "last_login_at", "last_used_at",
+                  # derived from other fields, which are recorded themselves
+                  "search_text", "investor_name_norm"}
 MASKED_FIELDS = {"password_hash", "token_hash"}
 
 
@@ -173,3 +175,65 @@ def field_label(record_type: str, key: str) -> str:
     column = table.columns.get(key) if table is not None else None
     label = column.info.get("label") if column is not None else EXTRA_FIELD_LABELS.get(key)
     return gettext(label) if label else key
+
+
+def _referenced_table(column) -> str | None:
+    for fk in column.foreign_keys:
+        return fk.column.table.name
+    return None
+
+
+def _names_by_table(wanted: dict[str, set]) -> dict[str, dict]:
+    """One query per referenced table: id → a readable name."""
+    from crm.extensions import db
+
+    names = {}
+    for table_name, ids in wanted.items():
+        table = db.metadata.tables[table_name]
+        label = table.c.get("name") if "name" in table.c else None
+        ids = {i for i in ids if isinstance(i, int)}
+        if label is None or not ids:
+            continue
+        names[table_name] = dict(db.session.execute(select(table.c.id, label).where(table.c.id.in_(ids))).all())
+    return names
+
+
+def _shown(value, column, names: dict) -> str:
+    if value is None:
+        return "—"
+    if column is not None:
+        choices = column.info.get("choices")
+        if choices and value in choices:
+            return gettext(choices[value])
+        ref = _referenced_table(column)
+        if ref in names and value in names[ref]:
+            return f"{names[ref][value]}（{value}）"
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    return str(value)
+
+
+def present(entries: list[AuditEntry]) -> dict[int, list[tuple[str, str, str]]]:
+    """For the history table: per entry, (field label, before, after) in words, not codes or ids."""
+    from crm.extensions import db
+
+    wanted: dict[str, set] = {}
+    for entry in entries:
+        table = db.metadata.tables.get(entry.record_type)
+        for key, pair in entry.changes.items():
+            column = table.columns.get(key) if table is not None else None
+            ref = _referenced_table(column) if column is not None else None
+            if ref:
+                wanted.setdefault(ref, set()).update(pair)
+    names = _names_by_table(wanted)
+    rows = {}
+    for entry in entries:
+        table = db.metadata.tables.get(entry.record_type)
+        rows[entry.id] = []
+        for key, (before, after) in entry.changes.items():
+            if key in IGNORED_FIELDS and key not in MASKED_FIELDS:
+                continue
+            column = table.columns.get(key) if table is not None else None
+            rows[entry.id].append((field_label(entry.record_type, key), _shown(before, column, names),
+                                   _shown(after, column, names)))
+    return rows

@@ -21,15 +21,19 @@ from crm.auth.models import User
 from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin, utcnow
 from crm.extensions import db
-from crm.projects.constants import FUND_ORIGIN_LABELS, KIND_LABELS, SOURCE_LABELS, STAGES, Status, sql_in
+from crm.projects.constants import (
+    FUND_ORIGIN_LABELS, KIND_LABELS, SOURCE_LABELS, STAGE_LABELS, STAGES, STATUS_LABELS, Status, sql_in,
+)
 from crm.reference.models import Chain, IndustryDivision
 from crm.units.models import Unit
 
 WAN = Numeric(14, 2)
 
 
-def _label(text: str) -> dict:
-    return {"label": N_(text)} if text else {}
+def _label(text: str, choices: dict | None = None) -> dict:
+    """Column info for the history table: a label, and the labels of coded values."""
+    info = {"label": N_(text)} if text else {}
+    return info | ({"choices": choices} if choices else {})
 
 
 class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
@@ -68,7 +72,7 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     investor_uscc: Mapped[str | None] = mapped_column(String(18), index=True, info=_label("统一社会信用代码"))
     industry_code: Mapped[str] = mapped_column(ForeignKey("industry_divisions.code"), info=_label("行业大类"))
     chain_id: Mapped[int | None] = mapped_column(ForeignKey("chains.id"), index=True, info=_label("产业链"))
-    source: Mapped[str] = mapped_column(String(32), info=_label("项目来源"))
+    source: Mapped[str] = mapped_column(String(32), info=_label("项目来源", SOURCE_LABELS))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), info=_label("责任单位"))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info=_label("责任人"))
     lead_leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=_label("包保领导"))
@@ -80,13 +84,13 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     expected_annual_tax_wan: Mapped[Decimal | None] = mapped_column(WAN, info=_label("达产年税收（万元）"))
     annual_energy_tce: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), info=_label("年综合能耗（吨标准煤）"))
     jobs: Mapped[int | None] = mapped_column(Integer, info=_label("新增就业（人）"))
-    kind: Mapped[str] = mapped_column(String(20), default="new", info=_label("项目类型"))
+    kind: Mapped[str] = mapped_column(String(20), default="new", info=_label("项目类型", KIND_LABELS))
     parent_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), info=_label("原项目"))
-    fund_origin: Mapped[str] = mapped_column(String(20), info=_label("资金来源"))
+    fund_origin: Mapped[str] = mapped_column(String(20), info=_label("资金来源", FUND_ORIGIN_LABELS))
     foreign_investment_usd_wan: Mapped[Decimal | None] = mapped_column(WAN, info=_label("外资金额（万美元）"))
     exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(10, 4), info=_label("汇率"))
-    stage: Mapped[str] = mapped_column(String(20), default="talks", info=_label("阶段"))
-    status: Mapped[str] = mapped_column(String(20), default="active", info=_label("状态"))
+    stage: Mapped[str] = mapped_column(String(20), default="talks", info=_label("阶段", STAGE_LABELS))
+    status: Mapped[str] = mapped_column(String(20), default="active", info=_label("状态", STATUS_LABELS))
     drop_reason_code: Mapped[str | None] = mapped_column(String(64), info=_label("终止原因"))
     # 框架协议/意向协议: a milestone inside talks, not 签约.
     intention_agreement_date: Mapped[date | None] = mapped_column(Date, info=_label("意向协议签订日期"))

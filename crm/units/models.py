@@ -39,7 +39,7 @@ class Unit(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True, info={"label": N_("单位名称")})
-    kind: Mapped[str] = mapped_column(String(20), info={"label": N_("单位类型")})
+    kind: Mapped[str] = mapped_column(String(20), info={"label": N_("单位类型"), "choices": UNIT_KIND_LABELS})
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), info={"label": N_("上级单位")})
     # Resident teams (驻外招商组) sit in another city; where, matters for trips.
     location: Mapped[str | None] = mapped_column(String(100), info={"label": N_("所在地")})
