@@ -226,3 +226,19 @@ def test_amount_change_after_signing_is_flagged(setup, auth, client):
                                   version=str(project.version)))
     page = client.get(f"/projects/{project.id}").text
     assert "签约后项目金额发生过变更" in page
+
+
+def test_history_reads_in_words_not_codes(setup, auth, client):
+    project = ProjectFactory(unit=setup.unit_a, owner=setup.staff_a)
+    signed_screening(project, setup.leader)
+    pipeline.apply_transition(setup.staff_a, project, gate_data("approved", D0))
+    db.session.commit()
+    auth.login("staff_a")
+    auth.post_form(f"/projects/{project.id}/edit", form_data(
+        setup, name=project.name, investor_name=project.investor_name, investor_uscc="", industry_code="36",
+        source="expo", owner_id=str(setup.head_a.id), version=str(project.version)))
+    page = client.get(f"/projects/{project.id}").text
+    assert "阶段</span>：在谈 → 过会" in page
+    assert "项目来源</span>：以商招商 → 展会推介" in page
+    assert f"责任人</span>：李晓燕（{setup.staff_a.id}） → 陈志强（{setup.head_a.id}）" in page
+    assert "search_text" not in page and "investor_name_norm" not in page
