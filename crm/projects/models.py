@@ -22,7 +22,14 @@ from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin, utcnow
 from crm.extensions import db
 from crm.projects.constants import (
-    FUND_ORIGIN_LABELS, KIND_LABELS, SOURCE_LABELS, STAGE_LABELS, STAGES, STATUS_LABELS, Status, sql_in,
+    FUND_ORIGIN_LABELS,
+    KIND_LABELS,
+    SOURCE_LABELS,
+    STAGE_LABELS,
+    STAGES,
+    STATUS_LABELS,
+    Status,
+    sql_in,
 )
 from crm.reference.models import Chain, IndustryDivision
 from crm.units.models import Unit
