@@ -242,3 +242,18 @@ def test_history_reads_in_words_not_codes(setup, auth, client):
     assert "项目来源</span>：以商招商 → 展会推介" in page
     assert f"责任人</span>：李晓燕（{setup.staff_a.id}） → 陈志强（{setup.head_a.id}）" in page
     assert "search_text" not in page and "investor_name_norm" not in page
+
+
+def test_contacts_are_corrected_and_added_never_dropped(setup, auth, client):
+    auth.login("staff_a")
+    created = auth.post_form("/projects/new", form_data(setup))
+    project = db.session.scalar(select(Project))
+    edit = form_data(setup, version=str(project.version), **{
+        "contacts-0-name": "王建军", "contacts-0-title": "总经理", "contacts-0-phone": "13800000001",
+        "contacts-1-name": "李会计", "contacts-1-title": "财务总监"})
+    assert auth.post_form(f"/projects/{project.id}/edit", edit).status_code == 302
+    page = client.get(created.location).text
+    assert "王建军 总经理 13800000001" in page and "李会计 财务总监" in page
+    blanked = form_data(setup, version=str(project.version + 1), **{"contacts-0-name": "", "contacts-1-name": ""})
+    auth.post_form(f"/projects/{project.id}/edit", blanked)
+    assert "王建军" in client.get(created.location).text

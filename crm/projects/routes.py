@@ -53,6 +53,9 @@ def export():
 
 def _project_form(project=None) -> ProjectForm:
     form = ProjectForm(obj=project)
+    if project is not None and request.method == "GET":
+        while len(form.contacts) < len(project.contacts) + 2:  # room for a new contact or two
+            form.contacts.append_entry()
     form.industry_code.choices = choices.industry_choices()
     form.chain_id.choices = choices.chain_choices()
     form.unit_id.choices = choices.unit_choices_for(current_user)
@@ -112,7 +115,8 @@ def edit(project_id: int):
     project = project_for(current_user, project_id, Action.WRITE)
     form = _project_form(project)
     if form.validate_on_submit() and run_service(
-            form, lambda: services.update_project(current_user, project, _project_data(form), form.version.data)):
+            form, lambda: services.update_project(current_user, project, _project_data(form), form.version.data,
+                                                  form.contacts.data)):
         _warn_duplicates(project)
         flash(_("项目已保存。"), "success")
         return redirect(url_for("projects.detail", project_id=project.id))

@@ -182,7 +182,22 @@ def _clean_contacts(rows: list[dict]) -> list[ProjectContact]:
     return contacts
 
 
-def update_project(actor, project: Project, data: dict, version) -> Project:
+def update_contacts(project: Project, rows: list[dict]) -> None:
+    """Rows line up with the project's contacts, then new ones. A blanked row keeps the contact:
+    people are corrected, never silently removed."""
+    existing = list(project.contacts)
+    for i, row in enumerate(rows or []):
+        if all(p.blank(row.get(k)) for k in ("name", "title", "phone")):
+            continue
+        cleaned = _clean_contacts([row])[0]
+        if i < len(existing):
+            contact = existing[i]
+            contact.name, contact.title, contact.phone = cleaned.name, cleaned.title, cleaned.phone
+        else:
+            project.contacts.append(cleaned)
+
+
+def update_project(actor, project: Project, data: dict, version, contacts: list[dict] | None = None) -> Project:
     require(actor, Action.WRITE, project.unit_id)
     require_active_record(project)
     check_version(project, version)
@@ -194,6 +209,8 @@ def update_project(actor, project: Project, data: dict, version) -> Project:
     ):
         project.amounts_changed_after_signing = True
     _apply(project, c)
+    if contacts is not None:
+        update_contacts(project, contacts)
     if stage_index(project.stage) >= stage_index(Stage.SIGNED):
         from crm.pipeline.permits import refresh_requirements
 
