@@ -7,10 +7,16 @@ from pathlib import Path
 from flask import Flask, g, session
 from flask_babel import gettext
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config) -> Flask:
@@ -21,6 +27,8 @@ def create_app(config) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config)
+    # Path ids beyond any table's range are simply "not found" (SQLite would overflow on them).
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations"))
     Path(app.instance_path).mkdir(exist_ok=True)
 

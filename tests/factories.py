@@ -94,15 +94,17 @@ class ProjectFactory(BaseFactory):
     search_text = factory.LazyAttribute(lambda o: f"{o.name} {o.investor_name}".lower())
 
 
-def signed_screening(project, signer, verdict="pass", conditions=None):
-    """A screening signed off by a leader, as the screening capability records it."""
-    from crm.core.models import utcnow
+def signed_screening(project, signer, verdict="pass", conditions=None, signed_at=None):
+    """A screening signed off by a leader, as the screening capability records it; by default
+    long enough ago to precede any review meeting a test records."""
+    from datetime import UTC, datetime
+
     from crm.screening.models import Screening
 
     screening = Screening(
         project_id=project.id, proposed_verdict=verdict, verdict=verdict, conditions=conditions,
         comment="同意", negative_list_confirmed=True, created_by_id=signer.id, signed_by_id=signer.id,
-        signed_at=utcnow(), inputs={"total_investment_wan": str(project.total_investment_wan)})
+        signed_at=signed_at or datetime(2020, 1, 1, 9, tzinfo=UTC), inputs={"total_investment_wan": str(project.total_investment_wan)})
     db.session.add(screening)
     db.session.commit()
     return screening

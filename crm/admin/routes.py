@@ -14,6 +14,7 @@ from crm.audit.services import history_for
 from crm.auth.models import User
 from crm.core.forms import run_service
 from crm.core.permissions import Action, can
+from crm.core.web import page_arg
 from crm.extensions import db
 from crm.units.models import Unit
 from crm.units.services import all_units, unit_choices
@@ -43,7 +44,7 @@ def _record_or_404(model, ident):
 @bp.route("/users")
 @admin_required
 def users():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     stmt = select(User).options(selectinload(User.unit)).order_by(User.archived_at.is_not(None), User.id)
     total = db.session.scalar(select(func.count()).select_from(User))
     rows = list(db.session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))

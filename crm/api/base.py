@@ -95,6 +95,7 @@ def string_field(data: dict, name: str, *, max_length: int, required: bool = Tru
 
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
 
 
 def page_args() -> tuple[int, int]:
@@ -103,7 +104,7 @@ def page_args() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", 50))
     except ValueError:
         raise ValidationFailed(_("page 和 per_page 必须是整数。"), {"page": [_("必须是整数。")]}) from None
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
         raise ValidationFailed(
             _("page 须 ≥ 1，per_page 须在 1–%(max)s 之间。", max=MAX_PER_PAGE), {"per_page": [_("超出范围。")]}
         )

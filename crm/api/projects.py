@@ -13,7 +13,7 @@ from crm.core.permissions import Action
 from crm.extensions import db
 from crm.pipeline import permits as permit_rules
 from crm.pipeline import services as pipeline
-from crm.pipeline.models import IncentiveTerm, Permit, Transition
+from crm.pipeline.models import Contract, IncentiveTerm, Permit, Transition
 from crm.projects import services
 from crm.projects.access import project_for
 from crm.projects.constants import Stage, stage_index
@@ -60,12 +60,15 @@ def serialize_project(project: Project, terms: list[IncentiveTerm] | None = None
 def _full(project: Project) -> dict:
     terms = None
     if stage_index(project.stage) >= stage_index(Stage.SIGNED):
-        terms = list(db.session.scalars(select(IncentiveTerm).where(IncentiveTerm.project_id == project.id)
-                                        .order_by(IncentiveTerm.id)))
+        terms = list(db.session.scalars(
+            select(IncentiveTerm).join(Contract, Contract.id == IncentiveTerm.contract_id)
+            .where(IncentiveTerm.project_id == project.id, Contract.voided_by_id.is_(None)).order_by(IncentiveTerm.id)))
     data = serialize_project(project, terms)
-    data["possible_duplicates"] = [{"project_id": d.project.id, "name": d.project.name,
-                                    "unit_id": d.project.unit_id, "reason": d.reason}
-                                   for d in services.possible_duplicates(project)]
+    # Another unit's project is named only to those who may read it; everyone learns the unit.
+    data["possible_duplicates"] = [
+        {"project_id": d.project.id if d.visible else None, "name": d.project.name if d.visible else None,
+         "unit_id": d.project.unit_id, "unit_name": d.project.unit.name, "reason": d.reason}
+        for d in services.possible_duplicates(project, api_user())]
     return data
 
 
@@ -83,8 +86,7 @@ def list_projects():
 @commit_after
 def create_project():
     data = json_body()
-    project = services.create_project(api_user(), data, data.get("contacts") if isinstance(data.get("contacts"), list)
-                                      else None)
+    project = services.create_project(api_user(), data, data.get("contacts"))
     return _full(project), 201
 
 
@@ -101,7 +103,7 @@ def get_project(project_id: int):
 def patch_project(project_id: int):
     data = json_body()
     project = project_for(api_user(), project_id, Action.WRITE)
-    services.update_project(api_user(), project, data, data.get("version"))
+    services.update_project(api_user(), project, data, data.get("version"), data.get("contacts"))
     return _full(project)
 
 

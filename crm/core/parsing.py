@@ -5,6 +5,7 @@ Services call these, so the web and the API accept and refuse exactly the same i
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -84,17 +85,19 @@ def decimal(value, field: str, *, label: str = "", required: bool = False, minim
     return number.quantize(step)  # the stored scale, so output and history read the same
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def integer(value, field: str, *, label: str = "", minimum: int = 0, maximum: int = 10_000_000,
             required: bool = False) -> int | None:
     if blank(value):
         if required:
             _fail(field, _("请填写%(label)s。", label=label or field))
         return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
+    number = whole_number(value)
+    if number is None:
         _fail(field, _("%(label)s必须是整数。", label=label or field))
-    if isinstance(value, bool) or not minimum <= number <= maximum:
+    if not minimum <= number <= maximum:
         _fail(field, _("%(label)s应在 %(min)s–%(max)s 之间。", label=label or field, min=minimum, max=maximum))
     return number
 
@@ -108,8 +111,11 @@ def a_date(value, field: str, *, label: str = "", required: bool = False, not_af
     if isinstance(value, date):
         parsed = value
     else:
+        text_value = str(value).strip()
         try:
-            parsed = date.fromisoformat(str(value).strip())
+            if not ISO_DATE.fullmatch(text_value):
+                raise ValueError(text_value)
+            parsed = date.fromisoformat(text_value)
         except ValueError:
             _fail(field, _("%(label)s格式应为 YYYY-MM-DD。", label=label or field))
     if not_after is not None and parsed > not_after:
@@ -124,9 +130,23 @@ def choice(value, field: str, options, *, label: str = "", required: bool = True
         if required:
             _fail(field, _("请选择%(label)s。", label=label or field))
         return None
-    if value not in options:
+    if not isinstance(value, str) or value not in options:
         _fail(field, _("%(label)s的取值无效。", label=label or field))
     return value
+
+
+MAX_ID = 2**31 - 1  # larger ids exist in no table; SQLite would overflow on them
+
+
+def whole_number(value) -> int | None:
+    """An int from an int or a string of digits; None for anything else (1.9, True, "1e3")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
 
 
 def ref_id(value, field: str, *, label: str = "", required: bool = False) -> int | None:
@@ -134,7 +154,7 @@ def ref_id(value, field: str, *, label: str = "", required: bool = False) -> int
         if required:
             _fail(field, _("请选择%(label)s。", label=label or field))
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    number = whole_number(value)
+    if number is None or not 1 <= number <= MAX_ID:
         _fail(field, _("%(label)s的取值无效。", label=label or field))
+    return number

@@ -10,10 +10,11 @@ from crm.extensions import db
 
 def check_version(record, sent_version) -> None:
     """Refuse an edit based on an old copy of the record (someone else saved in between)."""
-    try:
-        sent = int(sent_version)
-    except (TypeError, ValueError):
-        raise Conflict(_("缺少记录版本号，请刷新页面后重试。"), {"version": [_("必填")]}) from None
+    from crm.core.parsing import whole_number
+
+    sent = whole_number(sent_version)
+    if sent is None:
+        raise Conflict(_("缺少记录版本号，请刷新页面后重试。"), {"version": [_("必填")]})
     if sent != record.version:
         raise Conflict(
             _("该记录已被他人修改（当前版本 %(current)s，您提交的是版本 %(sent)s），请刷新后重新编辑。",

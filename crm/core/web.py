@@ -7,9 +7,11 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from crm.core.errors import ServiceError
+from crm.core.errors import Conflict, ServiceError
 from crm.core.i18n import N_
 
 ERROR_TITLES = {
@@ -35,6 +37,14 @@ ERROR_HINTS = {
 
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
+
+
+MAX_PAGE = 1_000_000
+
+
+def page_arg() -> int:
+    """The `page` query argument, clamped to 1..MAX_PAGE (garbage means page 1)."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def is_safe_redirect(target: str | None) -> bool:
@@ -72,6 +82,23 @@ def register_error_handlers(app: Flask) -> None:
         if is_api_request():
             return api_error(err.status, err.code, err.message, err.fields)
         return _html_error(err.status, err.message)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(err: StaleDataError):
+        # Someone saved the same record between our version check and our write.
+        from crm.extensions import db
+
+        db.session.rollback()
+        return _service_error(Conflict(_("该记录刚被他人修改，您的修改未保存，请刷新后重新提交。")))
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(err: IntegrityError):
+        # A uniqueness rule raced a concurrent save (the services check first; this is the backstop).
+        from crm.extensions import db
+
+        db.session.rollback()
+        app.logger.warning("Integrity error on %s %s: %s", request.method, request.path, err.orig)
+        return _service_error(Conflict(_("提交的内容与已有记录冲突（可能刚被他人保存），请刷新后重试。")))
 
     @app.errorhandler(CSRFError)
     def _csrf_error(err: CSRFError):

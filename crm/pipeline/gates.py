@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from crm.core import parsing as p
-from crm.core.dates import local_today
+from crm.core.dates import local_date, local_today
 from crm.core.errors import GateNotMet, ValidationFailed
 from crm.extensions import db
 from crm.pipeline.models import INCENTIVE_CONDITIONS, Contract
@@ -22,10 +22,14 @@ from crm.projects.models import Project
 from crm.screening.models import Screening
 
 
-def latest_signed_screening(project: Project) -> Screening | None:
+def latest_signed_screening(project: Project, by: date | None = None) -> Screening | None:
+    """The latest signed screening; with `by`, the latest signed on or before that (local) date."""
     stmt = (select(Screening).where(Screening.project_id == project.id, Screening.signed_at.is_not(None))
-            .order_by(Screening.signed_at.desc(), Screening.id.desc()).limit(1))
-    return db.session.scalar(stmt)
+            .order_by(Screening.signed_at.desc(), Screening.id.desc()))
+    for screening in db.session.scalars(stmt):
+        if by is None or local_date(screening.signed_at) <= by:
+            return screening
+    return None
 
 
 class Gate:
@@ -53,9 +57,11 @@ class Gate:
                 self.fields)
 
 
-def approved_gate(project: Project, data: dict, gate: Gate) -> dict:
-    screening = latest_signed_screening(project)
-    if screening is None:
+def approved_gate(project: Project, data: dict, effective: date, gate: Gate) -> dict:
+    screening = latest_signed_screening(project, by=effective)
+    if screening is None and latest_signed_screening(project) is not None:
+        gate.need("screening", _("预审签批日期晚于会议日期：预审须在评审会之前签批"))
+    elif screening is None:
         gate.need("screening", _("缺少已签批的项目预审（结论须为通过或有条件通过）"))
     elif screening.verdict not in ("pass", "conditional"):
         gate.need("screening", _("最近一次签批的预审结论为“不通过”，不能过会"))
@@ -114,8 +120,8 @@ def _terms(rows, gate: Gate) -> list[dict]:
 def signed_gate(project: Project, data: dict, effective: date, gate: Gate) -> dict:
     contract_no = gate.value("contract_no", p.text, data.get("contract_no"), "contract_no", max_length=100,
                              required=True, label=_("合同编号"))
-    if contract_no and db.session.scalar(select(func.count()).select_from(Contract)
-                                         .where(Contract.contract_no == contract_no)):
+    if contract_no and db.session.scalar(select(func.count()).select_from(Contract).where(
+            Contract.contract_no == contract_no, Contract.voided_by_id.is_(None))):
         gate.need("contract_no", _("合同编号 %(no)s 已被其他项目使用", no=contract_no))
     amount = gate.value("contract_investment_wan", p.decimal, data.get("contract_investment_wan"),
                         "contract_investment_wan", required=True, positive=True, maximum=MAX_AMOUNT_WAN,

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -79,6 +80,8 @@ class MeetingApproval(db.Model):
     meeting_date: Mapped[date] = mapped_column(Date, info={"label": N_("会议日期")})
     minutes_no: Mapped[str] = mapped_column(String(100), info={"label": N_("会议纪要编号")})
     conditions: Mapped[str | None] = mapped_column(Text, info={"label": N_("附加条件")})
+    # Set when an admin correction moved the project back past this record's stage: kept, not current.
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("project_transitions.id"))
 
     def __repr__(self) -> str:
         return f"<MeetingApproval {self.id} {self.minutes_no}>"
@@ -93,16 +96,21 @@ class Contract(db.Model):
         CheckConstraint("contract_investment_wan > 0", name="investment_positive"),
         CheckConstraint("agreed_start_date >= signing_date", name="start_after_signing"),
         CheckConstraint("agreed_production_date >= agreed_start_date", name="production_after_start"),
+        # A contract number belongs to one live contract; a voided one may be signed again.
+        Index("uq_contracts_live_contract_no", "contract_no", unique=True,
+              sqlite_where=text("voided_by_id IS NULL"), postgresql_where=text("voided_by_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     transition_id: Mapped[int] = mapped_column(ForeignKey("project_transitions.id"), unique=True)
-    contract_no: Mapped[str] = mapped_column(String(100), unique=True, info={"label": N_("合同编号")})
+    contract_no: Mapped[str] = mapped_column(String(100), info={"label": N_("合同编号")})
     signing_date: Mapped[date] = mapped_column(Date, info={"label": N_("签约日期")})
     contract_investment_wan: Mapped[Decimal] = mapped_column(WAN, info={"label": N_("合同投资额（万元）")})
     agreed_start_date: Mapped[date] = mapped_column(Date, info={"label": N_("约定开工日期")})
     agreed_production_date: Mapped[date] = mapped_column(Date, info={"label": N_("约定投产日期")})
+    # Set when an admin correction moved the project back past this record's stage: kept, not current.
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("project_transitions.id"))
 
     commitments: Mapped[list["Commitment"]] = relationship(order_by="Commitment.due_date")
     incentive_terms: Mapped[list["IncentiveTerm"]] = relationship(order_by="IncentiveTerm.id")
@@ -165,6 +173,8 @@ class LandSupply(db.Model):
     transition_id: Mapped[int] = mapped_column(ForeignKey("project_transitions.id"), unique=True)
     land_area_mu: Mapped[Decimal] = mapped_column(Numeric(12, 2), info={"label": N_("供地面积（亩）")})
     certificate_no: Mapped[str] = mapped_column(String(100), info={"label": N_("不动产权证号")})
+    # Set when an admin correction moved the project back past this record's stage: kept, not current.
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("project_transitions.id"))
 
     def __repr__(self) -> str:
         return f"<LandSupply {self.id} {self.land_area_mu} 亩>"

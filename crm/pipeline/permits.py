@@ -10,11 +10,13 @@ from sqlalchemy import select
 
 from crm.core import parsing as p
 from crm.core.dates import local_today
+from crm.core.errors import Conflict
 from crm.core.i18n import N_
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
 from crm.extensions import db
 from crm.pipeline.models import Permit
+from crm.projects.access import require_active_record
 from crm.projects.models import Project
 
 PERMIT_LABELS = {"filing": N_("立项/备案"), "planning": N_("规划许可"), "construction": N_("施工许可"),
@@ -49,13 +51,16 @@ def required_permit_kinds(project: Project) -> set[str]:
 
 
 def create_permits(project: Project, due: date) -> list[Permit]:
-    """On signing: one permit row per kind, required or optional by the rules, due by the agreed start."""
+    """On signing: one permit row per kind, required or optional by the rules, due by the agreed
+    start. Signing again after a correction updates the rows; permits already done stay done."""
     required = required_permit_kinds(project)
-    permits = [Permit(project_id=project.id, kind=kind, required=kind in required, due_date=due)
-               for kind in PERMIT_LABELS]
-    db.session.add_all(permits)
+    existing = {pm.kind: pm for pm in permits_of(project)}
+    for kind in PERMIT_LABELS:
+        permit = existing.get(kind) or Permit(project_id=project.id, kind=kind)
+        permit.required, permit.due_date = kind in required, due
+        db.session.add(permit)
     db.session.flush()
-    return permits
+    return permits_of(project)
 
 
 def refresh_requirements(project: Project) -> None:
@@ -80,7 +85,11 @@ def is_overdue(permit: Permit, today: date | None = None) -> bool:
 
 def complete_permit(actor, permit: Permit, data: dict, version) -> Permit:
     require(actor, Action.WRITE, permit.project.unit_id)
+    require_active_record(permit.project)
     check_version(permit, version)
+    if permit.done_date is not None:
+        # The 开工 gate relied on this date: it is evidence, not something to retype.
+        raise Conflict(_("该审批手续已于 %(date)s 登记办结，不能重复登记。", date=permit.done_date.isoformat()))
     e = p.FieldErrors()
     done = e.run("done_date", p.a_date, data.get("done_date"), "done_date", label=_("办结日期"), required=True,
                  not_after=local_today())

@@ -107,7 +107,7 @@ def _advance(actor, project: Project, to_stage: Stage, data: dict) -> Transition
     _require_next(project, to_stage)
     gate = gates.Gate()
     if to_stage == Stage.APPROVED:
-        values = gates.approved_gate(project, data, gate)
+        values = gates.approved_gate(project, data, when, gate)
     elif to_stage == Stage.SIGNED:
         values = gates.signed_gate(project, data, when, gate)
     elif to_stage == Stage.STARTED:
@@ -183,10 +183,27 @@ def correct(actor, project: Project, data: dict) -> Transition:
         raise GateNotMet(_("更正只能退回到之前的阶段或重新启用项目；前进须通过正常流程。"))
     if to_stage == project.stage and project.status != Status.DROPPED:
         raise GateNotMet(_("更正后的阶段与当前相同，且项目未终止，无需更正。"))
-    if project.status == Status.DROPPED:
+    reopening = project.status == Status.DROPPED
+    if reopening:
         project.drop_reason_code = None
-    return _record(actor, project, "correction", when, to_stage=to_stage, to_status=Status.ACTIVE, reason=reason,
-                   note=p.text(data.get("note"), "note", max_length=5000, label=_("说明")))
+    correction = _record(actor, project, "correction", when, to_stage=to_stage,
+                         to_status=Status.ACTIVE if reopening else project.status, reason=reason,
+                         note=p.text(data.get("note"), "note", max_length=5000, label=_("说明")))
+    _void_undone_records(project, to_stage, correction)
+    return correction
+
+
+GATE_RECORDS = ((MeetingApproval, Stage.APPROVED), (Contract, Stage.SIGNED), (LandSupply, Stage.STARTED))
+
+
+def _void_undone_records(project: Project, to_stage: Stage, correction: Transition) -> None:
+    """The records of stages the correction undid stay, marked as voided by it."""
+    for model, stage in GATE_RECORDS:
+        if stage_index(stage) > stage_index(to_stage):
+            for record in db.session.scalars(select(model).where(model.project_id == project.id,
+                                                                 model.voided_by_id.is_(None))):
+                record.voided_by_id = correction.id
+    db.session.flush()
 
 
 MOVES = {"approved": approve, "signed": sign, "started": start, "producing": produce,
@@ -195,7 +212,8 @@ MOVES = {"approved": approve, "signed": sign, "started": start, "producing": pro
 
 def apply_transition(actor, project: Project, data: dict) -> Transition:
     """The one entry point for the web form and the API: `to` names the move."""
-    move = MOVES.get(data.get("to"))
+    to = data.get("to")
+    move = MOVES.get(to) if isinstance(to, str) else None
     if move is None:
         raise ValidationFailed(
             _("未知的目标：应为 approved、signed、started、producing、on_hold、resume 或 dropped。"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from crm.core.errors import NotFound, PermissionDenied
+from crm.core.parsing import MAX_ID, whole_number
 from crm.core.permissions import Action, can
 from crm.extensions import db
 from crm.projects.models import Project
@@ -13,10 +14,8 @@ from crm.projects.models import Project
 def project_for(actor, project_id, action: Action = Action.READ) -> Project:
     """The project, if `actor` may do `action` on it. Someone who may not even read it gets a
     404 rather than a 403, so ids of other units' projects leak nothing."""
-    try:
-        project = db.session.get(Project, int(project_id))
-    except (TypeError, ValueError):
-        project = None
+    number = whole_number(project_id)
+    project = db.session.get(Project, number) if number is not None and 1 <= number <= MAX_ID else None
     if project is None or not can(actor, Action.READ, project.unit_id):
         raise NotFound(_("项目不存在，或您无权查看。"))
     if not can(actor, action, project.unit_id):

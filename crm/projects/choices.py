@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm.auth.models import Role, User
 from crm.core.permissions import ALL_UNITS, visible_unit_ids
 from crm.extensions import db
+from crm.projects.services import OWNER_ROLES
 from crm.reference.services import division_choices, list_items, live_chains
 from crm.units.services import live_units
 
@@ -18,13 +20,12 @@ def unit_choices_for(actor) -> list[tuple[int, str]]:
 
 
 def owner_choices_for(actor) -> list[tuple[int, str]]:
-    units = {uid for uid, _name in unit_choices_for(actor)}
-    stmt = (select(User).where(User.active.is_(True), User.archived_at.is_(None))
-            .where(((User.unit_id.in_(units)) & User.role.in_([Role.STAFF, Role.UNIT_HEAD]))
-                   | User.role.in_([Role.LEADER]) if visible_unit_ids(actor) is ALL_UNITS
-                   else (User.unit_id.in_(units)) & User.role.in_([Role.STAFF, Role.UNIT_HEAD]))
-            .order_by(User.unit_id, User.id))
-    return [(u.id, u.name) for u in db.session.scalars(stmt)]
+    """Who may be 责任人 in the units `actor` records for (the rule is services.eligible_owner)."""
+    units = [uid for uid, _name in unit_choices_for(actor)]
+    stmt = (select(User).options(selectinload(User.unit))
+            .where(User.active.is_(True), User.archived_at.is_(None), User.role.in_(OWNER_ROLES),
+                   User.unit_id.in_(units)).order_by(User.unit_id, User.id))
+    return [(u.id, f"{u.name}（{u.unit.name}）") for u in db.session.scalars(stmt)]
 
 
 def leader_choices() -> list[tuple[int | None, str]]:

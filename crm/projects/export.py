@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from crm.core.dates import local_date
 from crm.extensions import db
 from crm.projects.constants import FUND_ORIGIN_LABELS, SOURCE_LABELS, STAGE_LABELS, STATUS_LABELS
 from crm.projects.queries import with_list_relations
@@ -37,8 +38,18 @@ COLUMNS = (
     ("达产年税收（万元）", lambda p: p.expected_annual_tax_wan, MONEY),
     ("年综合能耗（吨标准煤）", lambda p: p.annual_energy_tce, MONEY),
     ("新增就业（人）", lambda p: p.jobs, "0"),
-    ("录入日期", lambda p: p.created_at.date(), "yyyy-mm-dd"),
+    ("录入日期", lambda p: local_date(p.created_at), "yyyy-mm-dd"),
 )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """Text a user typed must stay text: a leading = or @ would make Excel run it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def ledger_workbook(stmt) -> BytesIO:
@@ -48,8 +59,11 @@ def ledger_workbook(stmt) -> BytesIO:
     sheet.append([_(header) for header, _value, _fmt in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for project in db.session.scalars(with_list_relations(stmt).limit(MAX_ROWS)):
-        sheet.append([value(project) for _header, value, _fmt in COLUMNS])
+    for count, project in enumerate(db.session.scalars(with_list_relations(stmt).limit(MAX_ROWS + 1)), start=1):
+        if count > MAX_ROWS:
+            sheet.append([_("仅导出前 %(n)s 条，请缩小筛选范围。", n=MAX_ROWS)])
+            break
+        sheet.append([_cell(value(project)) for _header, value, _fmt in COLUMNS])
     for index, (header, _value, fmt) in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(10, len(header) * 2 + 2)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEntry
 from crm.auth.models import Role
-from crm.core.dates import local_today
+from crm.core.dates import local_date, local_today
 from crm.core.permissions import Action, can
 from crm.extensions import db
 from crm.pipeline.gates import checklist
@@ -35,7 +35,7 @@ def stage_timeline(project: Project, transitions, today: date | None = None) -> 
     """Each stage the project has been in, with its dates and the days spent there. Talks start
     when the lead was recorded (or at the first transition, if that was earlier)."""
     today = today or local_today()
-    entered = project.created_at.date()
+    entered = local_date(project.created_at)
     if transitions:
         entered = min(entered, transitions[0].effective_date)
     spans = [StageSpan(Stage.TALKS, entered, None, 0)]
@@ -73,25 +73,28 @@ def project_history(project: Project) -> list[AuditEntry]:
     return list(db.session.scalars(stmt))
 
 
+def _live(model, project: Project, *options):
+    """The current (not voided) gate record of a kind, if any."""
+    return db.session.scalar(select(model).options(*options)
+                             .where(model.project_id == project.id, model.voided_by_id.is_(None)).limit(1))
+
+
 def page_data(actor, project: Project) -> dict:
     transitions = transitions_of(project)
     return {
         "project": project,
         "transitions": transitions,
         "timeline": stage_timeline(project, transitions),
-        "meeting": db.session.scalar(select(MeetingApproval).where(MeetingApproval.project_id == project.id)
-                                     .order_by(MeetingApproval.id.desc()).limit(1)),
-        "contract": db.session.scalar(
-            select(Contract).options(selectinload(Contract.commitments), selectinload(Contract.incentive_terms))
-            .where(Contract.project_id == project.id).order_by(Contract.id.desc()).limit(1)),
-        "land": db.session.scalar(select(LandSupply).where(LandSupply.project_id == project.id)
-                                  .order_by(LandSupply.id.desc()).limit(1)),
+        "meeting": _live(MeetingApproval, project),
+        "contract": _live(Contract, project, selectinload(Contract.commitments),
+                          selectinload(Contract.incentive_terms)),
+        "land": _live(LandSupply, project),
         "permits": permits_of(project),
         "is_overdue": is_overdue,
         "energy_tier": energy_review_tier(project.annual_energy_tce),
         "checklist": checklist(project),
         "moves": available_moves(actor, project),
-        "duplicates": possible_duplicates(project),
+        "duplicates": possible_duplicates(project, actor),
         "screenings": list(db.session.scalars(
             select(Screening).options(selectinload(Screening.signed_by))
             .where(Screening.project_id == project.id).order_by(Screening.id.desc()))),

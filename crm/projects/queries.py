@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from crm.core import parsing as p
+from crm.core.dates import start_of_local_day
 from crm.core.errors import ValidationFailed
 from crm.extensions import db
 from crm.pipeline.models import Contract
@@ -89,11 +90,11 @@ def ledger_query(actor, f: ProjectFilters):
     if f.tier:
         stmt = stmt.where(Project.total_investment_wan >= SIZE_TIERS[f.tier][0])
     if f.created_from:
-        stmt = stmt.where(func.date(Project.created_at) >= f.created_from)
+        stmt = stmt.where(Project.created_at >= start_of_local_day(f.created_from))
     if f.created_to:
-        stmt = stmt.where(func.date(Project.created_at) <= f.created_to)
+        stmt = stmt.where(Project.created_at < start_of_local_day(f.created_to + timedelta(days=1)))
     if f.signed_from or f.signed_to:
-        signed = select(Contract.project_id)
+        signed = select(Contract.project_id).where(Contract.voided_by_id.is_(None))
         if f.signed_from:
             signed = signed.where(Contract.signing_date >= f.signed_from)
         if f.signed_to:
@@ -112,7 +113,7 @@ def with_list_relations(stmt):
 
 
 def page_of(stmt, page: int, per_page: int) -> tuple[list[Project], int]:
-    if page < 1 or not 1 <= per_page <= 500:
+    if not 1 <= page <= 1_000_000 or not 1 <= per_page <= 500:
         raise ValidationFailed(_("分页参数有误。"))
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = list(db.session.scalars(with_list_relations(stmt).limit(per_page).offset((page - 1) * per_page)))

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from crm.core.errors import ServiceError
 from crm.core.forms import run_service
 from crm.core.permissions import Action, can
+from crm.core.web import page_arg
 from crm.extensions import db
 from crm.pipeline import permits as permit_rules
 from crm.pipeline import services as pipeline
@@ -34,7 +35,7 @@ def _filters() -> ProjectFilters:
 @login_required
 def ledger():
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     rows, total = page_of(ledger_query(current_user, filters), page, PER_PAGE)
     return render_template(
         "projects/ledger.html", projects=rows, total=total, page=page, per_page=PER_PAGE, filters=filters,
@@ -89,9 +90,14 @@ def new():
 
 
 def _warn_duplicates(project) -> None:
-    for dup in services.possible_duplicates(project):
-        flash(_("可能重复：%(reason)s —— %(unit)s 的“%(name)s”（编号 %(id)s）。请核实，避免重复统计。",
-                reason=dup.reason, unit=dup.project.unit.name, name=dup.project.name, id=dup.project.id), "warning")
+    for dup in services.possible_duplicates(project, current_user):
+        if dup.visible:
+            flash(_("可能重复：%(reason)s —— %(unit)s 的“%(name)s”（编号 %(id)s）。请核实，避免重复统计。",
+                    reason=dup.reason, unit=dup.project.unit.name, name=dup.project.name, id=dup.project.id),
+                  "warning")
+        else:
+            flash(_("可能重复：%(reason)s —— %(unit)s 已登记同一投资方的项目。请与该单位核实，避免重复统计。",
+                    reason=dup.reason, unit=dup.project.unit.name), "warning")
 
 
 @bp.route("/<int:project_id>")

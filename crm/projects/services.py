@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from crm.auth.models import Role, User
 from crm.core import parsing as p
 from crm.core.dates import local_today
-from crm.core.errors import ValidationFailed
+from crm.core.errors import PermissionDenied, ValidationFailed
 from crm.core.models import utcnow
 from crm.core.permissions import Action, can, require, scope
 from crm.core.services import check_version
@@ -108,6 +108,15 @@ def _cross_checks(e: p.FieldErrors, c: dict) -> None:
         e.add("land_area_mu", _("不新增用地的项目请把用地面积留空并填写租用厂房面积，不要填 0。"))
 
 
+OWNER_ROLES = (Role.STAFF, Role.UNIT_HEAD)
+
+
+def eligible_owner(user: User | None, unit_id: int | None) -> bool:
+    """责任人: an active officer or head of the responsible unit. The one rule for forms and API."""
+    return (user is not None and user.is_active and user.role in OWNER_ROLES and unit_id is not None
+            and user.unit_id == unit_id)
+
+
 def _check_references(actor, c: dict, project: Project | None) -> None:
     """References must exist, be live, and be ones the actor may use."""
     e = p.FieldErrors()
@@ -118,9 +127,8 @@ def _check_references(actor, c: dict, project: Project | None) -> None:
         e.add("unit_id", _("责任单位不存在或已归档。"))
     elif not can(actor, Action.WRITE, unit.id):
         e.add("unit_id", _("您只能为本单位登记项目。"))
-    owner = db.session.get(User, c["owner_id"])
-    if owner is None or not owner.is_active or not can(owner, Action.WRITE, c["unit_id"]):
-        e.add("owner_id", _("责任人须是责任单位的在用账号。"))
+    if not eligible_owner(db.session.get(User, c["owner_id"]), c["unit_id"]):
+        e.add("owner_id", _("责任人须是责任单位在用的招商专员或单位负责人。"))
     if c["lead_leader_id"]:
         leader = db.session.get(User, c["lead_leader_id"])
         if leader is None or not leader.is_active or leader.role != Role.LEADER:
@@ -131,8 +139,10 @@ def _check_references(actor, c: dict, project: Project | None) -> None:
             e.add("chain_id", _("产业链不存在或已归档。"))
     if c["parent_project_id"]:
         parent = db.session.get(Project, c["parent_project_id"])
-        if parent is None or (project is not None and parent.id == project.id):
-            e.add("parent_project_id", _("原项目不存在。"))
+        # A project the actor may not read is reported exactly like a missing one.
+        if (parent is None or not can(actor, Action.READ, parent.unit_id) or parent.archived_at is not None
+                or (project is not None and parent.id == project.id)):
+            e.add("parent_project_id", _("原项目不存在，或您无权查看。"))
     e.raise_if_any()
     if not c["chain_id"]:
         c["chain_id"] = chain_for_industry(c["industry_code"])
@@ -160,36 +170,49 @@ def _apply(project: Project, c: dict) -> None:
 
 
 def create_project(actor, data: dict, contacts: list[dict] | None = None) -> Project:
+    if not can(actor, Action.WRITE, actor.unit_id):
+        raise PermissionDenied(_("您的角色只能查看项目，不能登记项目。"))
     c = clean_project_data(data)
     _check_references(actor, c, None)
     project = Project(stage=Stage.TALKS, status="active")
     _apply(project, c)
-    project.contacts = _clean_contacts(contacts or [])
+    project.contacts = _clean_contacts(contacts) if contacts is not None else []
     db.session.add(project)
     db.session.flush()
     return project
 
 
-def _clean_contacts(rows: list[dict]) -> list[ProjectContact]:
+MAX_CONTACTS = 10
+
+
+def _clean_contacts(rows) -> list[ProjectContact]:
+    if not isinstance(rows, list) or len(rows) > MAX_CONTACTS * 2:
+        raise ValidationFailed(_("联系人格式有误。"), {"contacts": [_("应为最多 %(n)s 个联系人的列表。", n=MAX_CONTACTS)]})
     contacts = []
     for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ValidationFailed(_("联系人格式有误。"), {f"contacts[{i}]": [_("应为包含 name、title、phone 的对象。")]})
         if all(p.blank(row.get(k)) for k in ("name", "title", "phone")):
             continue
-        name = p.text(row.get("name"), f"contacts-{i}-name", max_length=64, required=True, label=_("联系人姓名"))
         contacts.append(ProjectContact(
-            name=name, title=p.text(row.get("title"), "title", max_length=64, label=_("职务")),
-            phone=p.text(row.get("phone"), "phone", max_length=32, label=_("电话"))))
+            name=p.text(row.get("name"), f"contacts[{i}].name", max_length=64, required=True, label=_("联系人姓名")),
+            title=p.text(row.get("title"), f"contacts[{i}].title", max_length=64, label=_("职务")),
+            phone=p.text(row.get("phone"), f"contacts[{i}].phone", max_length=32, label=_("电话"))))
+    if len(contacts) > MAX_CONTACTS:
+        raise ValidationFailed(_("联系人最多 %(n)s 个。", n=MAX_CONTACTS), {"contacts": [_("过多。")]})
     return contacts
 
 
 def update_contacts(project: Project, rows: list[dict]) -> None:
     """Rows line up with the project's contacts, then new ones. A blanked row keeps the contact:
     people are corrected, never silently removed."""
+    if not isinstance(rows, list):
+        _clean_contacts(rows)  # explains what a contact list should look like
     existing = list(project.contacts)
-    for i, row in enumerate(rows or []):
+    for i, row in enumerate(rows):
         if all(p.blank(row.get(k)) for k in ("name", "title", "phone")):
             continue
-        cleaned = _clean_contacts([row])[0]
+        cleaned = _clean_contacts([row])[0]  # validates the one row
         if i < len(existing):
             contact = existing[i]
             contact.name, contact.title, contact.phone = cleaned.name, cleaned.title, cleaned.phone
@@ -233,11 +256,13 @@ def archive_project(actor, project: Project, version) -> None:
 class PossibleDuplicate:
     project: Project
     reason: str
+    visible: bool  # may the viewer read the other project? If not, only its unit is named.
 
 
-def possible_duplicates(project: Project) -> list[PossibleDuplicate]:
+def possible_duplicates(project: Project, viewer=None) -> list[PossibleDuplicate]:
     """Other projects, in any unit, with the same USCC or normalised investor name, unless a
-    leader has ruled them distinct (宁可不报少报，不可虚报假报)."""
+    leader has ruled them distinct (宁可不报少报，不可虚报假报). A capital increase and the project
+    it increases are the same investor by definition, so that family is left out."""
     same = [Project.investor_name_norm == project.investor_name_norm]
     if project.investor_uscc:
         same.append(Project.investor_uscc == project.investor_uscc)
@@ -245,14 +270,19 @@ def possible_duplicates(project: Project) -> list[PossibleDuplicate]:
         InvestorLink.verdict == "distinct",
         or_(and_(InvestorLink.project_id == project.id, InvestorLink.other_project_id == Project.id),
             and_(InvestorLink.other_project_id == project.id, InvestorLink.project_id == Project.id)))
+    related = [Project.parent_project_id == project.id]  # its capital increases
+    if project.parent_project_id:  # its original project and that project's other increases
+        related += [Project.id == project.parent_project_id, Project.parent_project_id == project.parent_project_id]
+    family = select(Project.id).where(or_(*related))
     stmt = (select(Project).options(selectinload(Project.unit))
-            .where(Project.id != project.id, Project.archived_at.is_(None), or_(*same), ~ruled_distinct.exists())
+            .where(Project.id != project.id, Project.archived_at.is_(None), or_(*same), ~ruled_distinct.exists(),
+                   Project.id.not_in(family))
             .order_by(Project.id).limit(20))
     found = []
     for other in db.session.scalars(stmt):
         reason = _("统一社会信用代码相同") if project.investor_uscc and other.investor_uscc == project.investor_uscc \
             else _("投资方名称相同")
-        found.append(PossibleDuplicate(other, reason))
+        found.append(PossibleDuplicate(other, reason, viewer is None or can(viewer, Action.READ, other.unit_id)))
     return found
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from crm.core.dates import local_today
+from crm.core.dates import local_today, start_of_local_day
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.pipeline.models import Contract, Permit, Transition
@@ -23,6 +23,12 @@ class StalledLists:
     approved_not_signed: list
     talks_without_follow_up: list
     overdue_permits: list
+
+    @property
+    def truncated(self) -> bool:
+        """A list is cut at LIMIT rows; the page then says "50+" instead of undercounting."""
+        return any(len(v) >= LIMIT for v in (self.signed_not_started, self.approved_not_signed,
+                                             self.talks_without_follow_up, self.overdue_permits))
 
     @property
     def total(self) -> int:
@@ -40,7 +46,8 @@ def stalled_for(actor, today: date | None = None) -> StalledLists:
     active = visible_projects(actor).where(Project.status == "active").options(selectinload(Project.unit))
 
     signed = db.session.execute(
-        active.add_columns(Contract.agreed_start_date).join(Contract, Contract.project_id == Project.id)
+        active.add_columns(Contract.agreed_start_date)
+        .join(Contract, (Contract.project_id == Project.id) & Contract.voided_by_id.is_(None))
         .where(Project.stage == "signed", Contract.agreed_start_date < today)
         .order_by(Contract.agreed_start_date).limit(LIMIT)).all()
 
@@ -59,8 +66,9 @@ def stalled_for(actor, today: date | None = None) -> StalledLists:
     talks = db.session.execute(
         active.add_columns(last_follow.c.last).outerjoin(last_follow, last_follow.c.project_id == Project.id)
         .where(Project.stage == "talks",
-               func.coalesce(last_follow.c.last, func.date(Project.created_at)) < talks_cutoff)
-        .order_by(func.coalesce(last_follow.c.last, func.date(Project.created_at))).limit(LIMIT)).all()
+               or_(last_follow.c.last < talks_cutoff,
+                   and_(last_follow.c.last.is_(None), Project.created_at < start_of_local_day(talks_cutoff))))
+        .order_by(last_follow.c.last.is_not(None), last_follow.c.last, Project.created_at).limit(LIMIT)).all()
 
     permits = db.session.execute(
         active.add_columns(Permit).join(Permit, Permit.project_id == Project.id)
