@@ -113,9 +113,11 @@ def test_history_shows_before_and_after(setup, api):
     body = api.post("/api/v1/projects", json=new_project(setup)).json
     api.patch(f"/api/v1/projects/{body['id']}", json={"total_investment_wan": "160000", "version": 1})
     history = api.get(f"/api/v1/projects/{body['id']}/history").json["items"]
-    assert [h["action"] for h in history] == ["insert", "update"]
-    assert history[1]["changes"]["total_investment_wan"] == ["150000.00", "160000.00"]
-    assert history[1]["actor"] == "staff_a" and history[1]["source"] == "api"
+    assert [(h["record_type"], h["action"]) for h in history] == [
+        ("projects", "insert"), ("project_contacts", "insert"), ("projects", "update")]
+    assert history[1]["changes"]["name"] == [None, "赵总"]
+    assert history[2]["changes"]["total_investment_wan"] == ["150000.00", "160000.00"]
+    assert history[2]["actor"] == "staff_a" and history[2]["source"] == "api"
 
 
 def test_duplicates_are_flagged_across_units(setup, api):

@@ -242,6 +242,8 @@ def test_history_reads_in_words_not_codes(setup, auth, client):
     assert "项目来源</span>：以商招商 → 展会推介" in page
     assert f"责任人</span>：李晓燕（{setup.staff_a.id}） → 陈志强（{setup.head_a.id}）" in page
     assert "search_text" not in page and "investor_name_norm" not in page
+    assert '<small class="text-muted">过会记录</small>' in page  # the gate record's own history is there too
+    assert "会议纪要编号</span>：— → 评审纪要〔2026〕12号" in page
 
 
 def test_contacts_are_corrected_and_added_never_dropped(setup, auth, client):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from crm.api import bp
 from crm.api.base import api_user, commit_after, doc, json_body, paginated
+from crm.audit.models import AuditEntry
 from crm.core.errors import NotFound
 from crm.core.permissions import Action
 from crm.extensions import db
@@ -18,7 +19,7 @@ from crm.projects import services
 from crm.projects.access import project_for
 from crm.projects.constants import Stage, stage_index
 from crm.projects.models import Project
-from crm.projects.page import project_history
+from crm.projects.page import history_query
 from crm.projects.queries import ProjectFilters, ledger_query, with_list_relations
 
 LIST_PARAMS = ("page", "per_page", "stage", "status", "unit_id", "chain_id", "source", "q")
@@ -117,14 +118,19 @@ def archive_project(project_id: int):
     return _full(project)
 
 
+def serialize_audit(e) -> dict:
+    return {"id": e.id, "record_type": e.record_type, "record_id": e.record_id, "action": e.action,
+            "actor": e.actor.username if e.actor else None, "actor_id": e.actor_id, "source": e.source,
+            "origin": e.origin, "changes": e.changes, "created_at": _iso(e.created_at)}
+
+
 @bp.get("/projects/<int:project_id>/history")
-@doc("The audit trail of a project: who changed what, when, from where, before/after", statuses=(401, 404))
+@doc("The audit trail of a project and its records (contract, permits, follow-ups, documents...): "
+     "who changed what, when, from where, before/after; oldest first, paged", params=("page", "per_page"),
+     statuses=(401, 404, 422))
 def project_history_api(project_id: int):
     project = project_for(api_user(), project_id)
-    return {"items": [
-        {"id": e.id, "action": e.action, "actor": e.actor.username if e.actor else None, "actor_id": e.actor_id,
-         "source": e.source, "origin": e.origin, "changes": e.changes, "created_at": _iso(e.created_at)}
-        for e in reversed(project_history(project))]}
+    return paginated(history_query(project).order_by(None).order_by(AuditEntry.id), serialize_audit)
 
 
 def serialize_transition(t: Transition) -> dict:

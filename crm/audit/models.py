@@ -11,6 +11,14 @@ from crm.extensions import db
 
 AUDIT_ACTIONS = ("insert", "update", "archive", "restore")
 AUDIT_SOURCES = ("web", "api", "cli", "system")
+RECORD_LABELS = {
+    "projects": N_("项目"), "project_contacts": N_("联系人"), "project_transitions": N_("阶段流转"),
+    "meeting_approvals": N_("过会记录"), "contracts": N_("合同"), "contract_commitments": N_("分期投资承诺"),
+    "incentive_terms": N_("奖扶条款"), "land_supplies": N_("供地"), "permits": N_("审批手续"),
+    "follow_ups": N_("跟进记录"), "attachments": N_("附件"), "screenings": N_("预审"),
+    "investor_links": N_("投资方判定"), "users": N_("用户"), "units": N_("单位"), "chains": N_("产业链"),
+    "list_items": N_("清单项"),
+}
 AUDIT_ACTION_LABELS = {"insert": N_("新建"), "update": N_("修改"), "archive": N_("归档"), "restore": N_("恢复")}
 
 

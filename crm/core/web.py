@@ -132,7 +132,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from crm.audit.models import AUDIT_ACTION_LABELS
+    from crm.audit.models import AUDIT_ACTION_LABELS, RECORD_LABELS
     from crm.audit.services import SOURCE_LABELS, field_label, present
     from crm.core.formatting import format_wan
     from crm.core.permissions import Action, can
@@ -141,7 +141,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, can=can, LABELS=LABELS, Action=Action, nav_items=nav_items,
                                  audit_action_labels=AUDIT_ACTION_LABELS,
                                  audit_source_labels=SOURCE_LABELS, field_label=field_label,
-                                 audit_rows=present)
+                                 audit_rows=present, record_labels=RECORD_LABELS)
     app.jinja_env.filters["wan"] = format_wan
     app.jinja_env.filters["label_pairs"] = lambda labels: [(str(k), _(v)) for k, v in labels.items()]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEntry
@@ -66,11 +66,28 @@ def available_moves(actor, project: Project) -> list[str]:
     return moves
 
 
+HISTORY_LIMIT = 300
+
+
+def history_query(project: Project):
+    """Every audit entry of the project and of the records that belong to it (contacts, gate
+    records, permits, follow-ups, documents, screenings, transitions), newest first."""
+    from crm.pipeline.models import Commitment
+
+    conditions = [(AuditEntry.record_type == "projects") & (AuditEntry.record_id == project.id)]
+    for table in db.metadata.sorted_tables:
+        if "project_id" in table.c and table.name != "investor_links":
+            ids = select(table.c.id).where(table.c.project_id == project.id)
+            conditions.append((AuditEntry.record_type == table.name) & AuditEntry.record_id.in_(ids))
+    commitments = select(Commitment.id).join(Contract, Contract.id == Commitment.contract_id).where(
+        Contract.project_id == project.id)
+    conditions.append((AuditEntry.record_type == "contract_commitments") & AuditEntry.record_id.in_(commitments))
+    return (select(AuditEntry).options(selectinload(AuditEntry.actor)).where(or_(*conditions))
+            .order_by(AuditEntry.id.desc()))
+
+
 def project_history(project: Project) -> list[AuditEntry]:
-    stmt = (select(AuditEntry).options(selectinload(AuditEntry.actor))
-            .where(AuditEntry.record_type == "projects", AuditEntry.record_id == project.id)
-            .order_by(AuditEntry.id.desc()).limit(200))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(history_query(project).limit(HISTORY_LIMIT)))
 
 
 def _live(model, project: Project, *options):
