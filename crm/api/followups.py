@@ -1,13 +1,11 @@
 """Follow-up records (跟进记录) of a project over the API: same services as the web views."""
 
-import re
-from datetime import date
 
 from flask_babel import gettext as _
 
 from crm.api import bp
 from crm.api.base import api_user, commit_after, doc, json_body, paginated
-from crm.core.errors import NotFound, ValidationFailed
+from crm.core.errors import NotFound
 from crm.core.models import as_utc
 from crm.core.permissions import Action
 from crm.extensions import db
@@ -17,7 +15,6 @@ from crm.projects.access import project_for
 
 DATE_FIELDS = ("followed_on", "next_action_due")
 TEXT_FIELDS = ("kind", "people", "notes", "next_action")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _iso(value) -> str | None:
@@ -44,37 +41,9 @@ def serialize_follow_up(follow_up: FollowUp) -> dict:
     }
 
 
-def _parse_date(name: str, value) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str) and ISO_DATE.match(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    message = _("字段 %(name)s 不是有效日期，应为 YYYY-MM-DD。", name=name)
-    raise ValidationFailed(message, {name: [_("日期格式应为 YYYY-MM-DD。")]})
-
-
 def _follow_up_data(body: dict) -> dict:
-    """The follow-up fields present in `body`, typed; the services check the rules."""
-    data: dict = {}
-    for name in DATE_FIELDS:
-        if name in body:
-            data[name] = _parse_date(name, body[name])
-    for name in TEXT_FIELDS:
-        if name in body:
-            value = body[name]
-            if value is not None and not isinstance(value, str):
-                raise ValidationFailed(_("字段 %(name)s 必须是字符串。", name=name), {name: [_("必须是字符串。")]})
-            data[name] = value
-    if "next_action_owner_id" in body:
-        value = body["next_action_owner_id"]
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValidationFailed(_("字段 %(name)s 必须是整数。", name="next_action_owner_id"),
-                                   {"next_action_owner_id": [_("必须是整数。")]})
-        data["next_action_owner_id"] = value
-    return data
+    """The follow-up fields present in `body`; the service parses and checks them (crm.core.parsing)."""
+    return {name: body[name] for name in (*DATE_FIELDS, *TEXT_FIELDS, "next_action_owner_id") if name in body}
 
 
 def _follow_up_for_write(follow_up_id: int) -> FollowUp:

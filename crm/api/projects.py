@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.api import bp
 from crm.api.base import api_user, commit_after, doc, json_body, paginated
 from crm.audit.models import AuditEntry
-from crm.core.errors import NotFound
 from crm.core.permissions import Action
 from crm.extensions import db
 from crm.pipeline import permits as permit_rules
 from crm.pipeline import services as pipeline
 from crm.pipeline.models import Contract, IncentiveTerm, Permit, Transition
 from crm.projects import services
-from crm.projects.access import project_for
+from crm.projects.access import permit_for, project_for
 from crm.projects.constants import Stage, stage_index
 from crm.projects.models import Project
 from crm.projects.page import history_query
-from crm.projects.queries import ProjectFilters, ledger_query, with_list_relations
+from crm.projects.queries import ProjectFilters, ledger_query
 
 LIST_PARAMS = ("page", "per_page", "stage", "status", "unit_id", "chain_id", "source", "q")
 
@@ -77,8 +75,7 @@ def _full(project: Project) -> dict:
 @doc("The project ledger, filtered (stage, status, unit_id, chain_id, source, q, tier, lead_leader_id, "
      "created_from/to, signed_from/to, sort, dir) and paged", params=LIST_PARAMS, statuses=(401, 422))
 def list_projects():
-    stmt = with_list_relations(ledger_query(api_user(), ProjectFilters.from_args(request.args)))
-    return paginated(stmt, serialize_project)
+    return paginated(ledger_query(api_user(), ProjectFilters.from_args(request.args)), serialize_project)
 
 
 @bp.post("/projects")
@@ -177,9 +174,6 @@ def list_permits(project_id: int):
 @commit_after
 def patch_permit(permit_id: int):
     data = json_body()
-    permit = db.session.get(Permit, permit_id)
-    if permit is None:
-        raise NotFound(_("审批手续不存在。"))
-    project_for(api_user(), permit.project_id, Action.WRITE)
+    permit = permit_for(api_user(), permit_id)
     permit_rules.complete_permit(api_user(), permit, data, data.get("version"))
     return serialize_permit(permit)

@@ -8,13 +8,14 @@ Every refusal is a ValidationFailed (422) with the offending field named, a Perm
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.auth.models import Role, User
+from crm.core import parsing as p
 from crm.core.dates import local_today
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.models import utcnow
@@ -35,37 +36,13 @@ def _refuse(field: str, message: str):
     raise ValidationFailed(message, {field: [message]})
 
 
-def _clean_text(value) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        value = str(value)
-    value = value.strip()
-    return value or None
-
-
-def _check_length(field: str, value: str | None, limit: int, label: str) -> None:
-    if value is not None and len(value) > limit:
-        _refuse(field, _("%(label)s最多 %(n)s 个字。", label=label, n=limit))
-
-
-def _check_date(field: str, value, label: str) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if not isinstance(value, date):
-        _refuse(field, _("%(label)s格式不正确，应为 YYYY-MM-DD。", label=label))
-    return value
-
-
 def _owner(project: Project, owner_id) -> User | None:
-    if owner_id in (None, ""):
-        return None
+    message = _("负责人须为项目责任单位的在岗人员或分管领导。")
     try:
-        owner = db.session.get(User, int(owner_id))
-    except (TypeError, ValueError):
-        owner = None
+        number = p.ref_id(owner_id, "next_action_owner_id", label=_("负责人"))
+    except ValidationFailed:
+        _refuse("next_action_owner_id", message)
+    owner = db.session.get(User, number) if number else None
     if owner is None or not can(owner, Action.WRITE, project.unit_id):
         _refuse("next_action_owner_id", _("负责人须为项目责任单位的在岗人员或分管领导。"))
     return owner
@@ -74,27 +51,14 @@ def _owner(project: Project, owner_id) -> User | None:
 def _validated(project: Project, data: dict, today: date, *, keep_owner_id: int | None = None) -> dict:
     """Check a complete set of follow-up fields; return them cleaned. `keep_owner_id`: an owner
     who stays as they were on a done action is not checked again (they may have left since)."""
-    followed_on = _check_date("followed_on", data.get("followed_on"), _("跟进日期"))
-    if followed_on is None:
-        _refuse("followed_on", _("请填写跟进日期。"))
+    followed_on = p.a_date(data.get("followed_on"), "followed_on", label=_("跟进日期"), required=True)
     if followed_on > today:
         _refuse("followed_on", _("跟进日期不能晚于今天。"))
-
-    kind = data.get("kind")
-    if kind not in FOLLOW_UP_KINDS:
-        _refuse("kind", _("请选择跟进方式。"))
-
-    people = _clean_text(data.get("people"))
-    _check_length("people", people, MAX_PEOPLE, _("参与人员"))
-
-    notes = _clean_text(data.get("notes"))
-    if notes is None:
-        _refuse("notes", _("请填写跟进情况。"))
-    _check_length("notes", notes, MAX_NOTES, _("跟进情况"))
-
-    next_action = _clean_text(data.get("next_action"))
-    _check_length("next_action", next_action, MAX_NEXT_ACTION, _("下一步工作"))
-    due = _check_date("next_action_due", data.get("next_action_due"), _("完成时限"))
+    kind = p.choice(data.get("kind"), "kind", FOLLOW_UP_KINDS, label=_("跟进方式"))
+    people = p.text(data.get("people"), "people", max_length=MAX_PEOPLE, label=_("参与人员"))
+    notes = p.text(data.get("notes"), "notes", max_length=MAX_NOTES, required=True, label=_("跟进情况"))
+    next_action = p.text(data.get("next_action"), "next_action", max_length=MAX_NEXT_ACTION, label=_("下一步工作"))
+    due = p.a_date(data.get("next_action_due"), "next_action_due", label=_("完成时限"))
     owner_id = data.get("next_action_owner_id")
     if next_action is None:
         if due is not None or owner_id not in (None, ""):
@@ -148,7 +112,8 @@ def update_follow_up(actor: User, follow_up: FollowUp, data: dict, version, *, t
     _require_live(follow_up)
     merged = {k: getattr(follow_up, k) for k in FIELDS} | {k: data[k] for k in FIELDS if k in data}
     same_done_action = (follow_up.next_action_done_at is not None
-                        and _clean_text(merged["next_action"]) == follow_up.next_action)
+                        and p.text(merged["next_action"], "next_action", max_length=MAX_NEXT_ACTION)
+                        == follow_up.next_action)
     values = _validated(project, merged, today or local_today(),
                         keep_owner_id=follow_up.next_action_owner_id if same_done_action else None)
     if values["next_action"] != follow_up.next_action:

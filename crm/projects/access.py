@@ -26,3 +26,15 @@ def project_for(actor, project_id, action: Action = Action.READ) -> Project:
 def require_active_record(project: Project) -> None:
     if project.archived_at is not None:
         raise PermissionDenied(_("项目已归档，不能再修改。"))
+
+
+def permit_for(actor, permit_id, action: Action = Action.WRITE):
+    """A permit, if `actor` may do `action` on its project (the same 404/403 rule as projects)."""
+    from crm.pipeline.models import Permit
+
+    number = whole_number(permit_id)
+    permit = db.session.get(Permit, number) if number is not None and 1 <= number <= MAX_ID else None
+    if permit is None:
+        raise NotFound(_("审批手续不存在。"))
+    project_for(actor, permit.project_id, action)
+    return permit
