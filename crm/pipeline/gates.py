@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from crm.core import parsing as p
 from crm.core.dates import local_date, local_today
-from crm.core.errors import GateNotMet, ValidationFailed
+from crm.core.errors import GateNotMet
 from crm.extensions import db
 from crm.pipeline.models import INCENTIVE_CONDITIONS, Contract
 from crm.pipeline.permits import PERMIT_LABELS, missing_permits
@@ -32,23 +32,19 @@ def latest_signed_screening(project: Project, by: date | None = None) -> Screeni
     return None
 
 
-class Gate:
+class Gate(p.FieldErrors):
+    """Field errors of a gate, kept also as one list of what is missing, in order."""
+
     def __init__(self) -> None:
+        super().__init__()
         self.missing: list[str] = []
-        self.fields: dict[str, list[str]] = {}
 
-    def need(self, field: str, message: str) -> None:
+    def add(self, field: str, message: str) -> None:
+        super().add(field, message)
         self.missing.append(message)
-        self.fields.setdefault(field, []).append(message)
 
-    def value(self, field: str, parse, *args, **kwargs):
-        try:
-            return parse(*args, **kwargs)
-        except ValidationFailed as err:
-            for messages in err.fields.values():
-                for message in messages:
-                    self.need(field, message)
-            return None
+    need = add
+    value = p.FieldErrors.run
 
     def check(self, stage_label: str) -> None:
         if self.missing:
