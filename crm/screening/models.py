@@ -4,16 +4,85 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.core.i18n import N_
-from crm.core.models import utcnow
+from crm.core.models import TimestampMixin, utcnow
 from crm.extensions import db
 
 VERDICTS = ("pass", "conditional", "reject")
 VERDICT_LABELS = {"pass": N_("通过"), "conditional": N_("有条件通过"), "reject": N_("不通过")}
+
+
+class Policy(TimestampMixin, db.Model):
+    """准入标准: one version of a screening policy, city-wide or for one park (scope unit).
+
+    Versions of one policy share `family_id`; editing makes a new version, and a version a
+    screening used is never changed. Admins choose the active version of each scope.
+    """
+
+    __tablename__ = "policies"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("family_id", "version", name="uq_policies_family_version"),
+        CheckConstraint("weight_tax + weight_intensity + weight_output + weight_energy + weight_industry = 100",
+                        name="weights_sum_100"),
+        CheckConstraint("weight_tax >= 0 AND weight_intensity >= 0 AND weight_output >= 0 AND weight_energy >= 0 "
+                        "AND weight_industry >= 0", name="weights_not_negative"),
+        CheckConstraint("pass_score >= conditional_score AND conditional_score >= 0 AND pass_score <= 100",
+                        name="score_lines"),
+        CheckConstraint("min_tax_per_mu >= 0 AND min_investment_intensity >= 0 AND min_output_per_mu >= 0 "
+                        "AND max_energy_per_output > 0", name="thresholds"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("policies.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, info={"label": N_("版本")})
+    name: Mapped[str] = mapped_column(String(200), info={"label": N_("准入标准名称")})
+    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), info={"label": N_("适用范围")})
+    active: Mapped[bool] = mapped_column(default=False, info={"label": N_("启用")})
+    source: Mapped[str | None] = mapped_column(Text, info={"label": N_("依据")})
+    min_tax_per_mu: Mapped[Decimal] = mapped_column(Numeric(12, 2), info={"label": N_("亩均税收下限（万元/亩）")})
+    min_investment_intensity: Mapped[Decimal] = mapped_column(Numeric(12, 2), info={"label": N_("投资强度下限（万元/亩）")})
+    min_output_per_mu: Mapped[Decimal] = mapped_column(Numeric(12, 2), info={"label": N_("亩均产值下限（万元/亩）")})
+    max_energy_per_output: Mapped[Decimal] = mapped_column(Numeric(10, 4), info={"label": N_("单位产值能耗上限（tce/万元）")})
+    max_annual_energy_tce: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), info={"label": N_("年综合能耗上限（tce）")})
+    weight_tax: Mapped[int] = mapped_column(Integer, info={"label": N_("亩均税收权重")})
+    weight_intensity: Mapped[int] = mapped_column(Integer, info={"label": N_("投资强度权重")})
+    weight_output: Mapped[int] = mapped_column(Integer, info={"label": N_("亩均产值权重")})
+    weight_energy: Mapped[int] = mapped_column(Integer, info={"label": N_("能耗权重")})
+    weight_industry: Mapped[int] = mapped_column(Integer, info={"label": N_("产业契合度权重")})
+    pass_score: Mapped[Decimal] = mapped_column(Numeric(5, 2), info={"label": N_("通过分数线")})
+    conditional_score: Mapped[Decimal] = mapped_column(Numeric(5, 2), info={"label": N_("有条件通过分数线")})
+    target_divisions: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("目标产业（大类）")})
+    related_divisions: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("关联产业（大类）")})
+    restricted_divisions: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("限制产业（大类）")})
+    veto_below: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("未达标即否决的指标")})
+    negative_list_codes: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("负面清单核查项")})
+    floor_m2_per_mu: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), info={"label": N_("厂房面积折算（平方米/亩）")})
+    allow_no_land: Mapped[bool] = mapped_column(default=True, info={"label": N_("允许无用地项目")})
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    scope_unit = relationship("Unit")
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def __repr__(self) -> str:
+        return f"<Policy {self.id} {self.name} v{self.version}{' active' if self.active else ''}>"
 
 
 class Screening(db.Model):
@@ -47,7 +116,21 @@ class Screening(db.Model):
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    policy_id: Mapped[int | None] = mapped_column(ForeignKey("policies.id"))
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    vetoes: Mapped[list] = mapped_column(JSON, default=list)
+    not_applicable: Mapped[dict] = mapped_column(JSON, default=dict)
+    industry_fit: Mapped[str | None] = mapped_column(String(10))
+    energy_review_tier: Mapped[str | None] = mapped_column(String(10))
+    # Negative-list items the signer confirmed were checked (codes of the policy's list).
+    negative_list_checked: Mapped[list] = mapped_column(JSON, default=list)
+    # An unsigned screening is superseded when a newer one is prepared for the same project.
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
     signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    policy: Mapped[Policy | None] = relationship()
+    project = relationship("Project")
 
     def __repr__(self) -> str:
         return f"<Screening {self.id} p{self.project_id} {self.verdict or 'unsigned'}>"
