@@ -11,4 +11,5 @@ from crm.api import (  # noqa: E402,F401  (routes register on import)
     openapi,
     projects,
     reference,
+    screenings,
 )

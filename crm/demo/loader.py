@@ -8,8 +8,10 @@ from crm.admin.services import create_unit, create_user
 from crm.auth.models import User
 from crm.demo.city import CHAINS, DEMO_PASSWORD, UNITS, USERS
 from crm.demo.pipeline import DemoPipeline
+from crm.demo.policies import CITY, PARK
 from crm.extensions import db
 from crm.reference.services import create_chain, seed_default_lists
+from crm.screening.policies import create_policy
 
 
 class DemoRefused(Exception):
@@ -30,6 +32,8 @@ def load_demo(config, *, if_empty: bool = False, project_count: int = 300) -> st
     for name, description, codes in CHAINS:
         create_chain(admin, {"name": name, "description": description, "division_codes": list(codes)})
     db.session.flush()
+    create_policy(admin, CITY)
+    create_policy(admin, PARK | {"scope_unit_id": units["port"].id})
     projects = DemoPipeline().run(project_count)
     return (f"demo: {len(units)} units, {len(users) + 1} users, {len(CHAINS)} chains, {projects} projects loaded "
             f"(password {DEMO_PASSWORD})")

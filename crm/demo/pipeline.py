@@ -31,7 +31,7 @@ from crm.pipeline.permits import complete_permit, permits_of
 from crm.projects.models import Project
 from crm.projects.services import create_project
 from crm.reference.models import Chain
-from crm.screening.models import Screening
+from crm.screening.services import decide, prepare_screening
 from crm.units.models import Unit
 
 TARGET_STAGES = ("talks",) * 35 + ("approved",) * 14 + ("signed",) * 20 + ("started",) * 18 + ("producing",) * 13
@@ -59,7 +59,24 @@ class DemoPipeline:
         for i in range(count):
             self._one(i)
         self._capital_increases()
+        self._awaiting_signoff()
         return len(self.projects)
+
+    def _awaiting_signoff(self) -> None:
+        """A few projects in talks have a screening prepared and waiting for a leader; one is vetoed."""
+        waiting = [p for p in self.projects if p.stage == "talks" and p.status == "active"][-4:]
+        owner = db.session.get(User, waiting[0].owner_id) if waiting else None
+        if owner is not None:
+            vetoed = create_project(owner, {
+                "name": "年产30万吨石油焦煅烧项目", "investor_name": "邻市鑫源炭素有限公司", "industry_code": "25",
+                "source": "agency", "unit_id": owner.unit_id, "owner_id": owner.id, "kind": "new",
+                "total_investment_wan": "68000", "fixed_asset_investment_wan": "52000", "land_area_mu": "260",
+                "expected_annual_output_wan": "90000", "expected_annual_tax_wan": "3200",
+                "annual_energy_tce": "86000", "jobs": 180, "fund_origin": "city_outside"})
+            self.projects.append(vetoed)
+            waiting.append(vetoed)
+        for project in waiting:
+            prepare_screening(db.session.get(User, project.owner_id), project)
 
     # --- one project -------------------------------------------------------------------------
     def _one(self, i: int) -> None:
@@ -128,6 +145,11 @@ class DemoPipeline:
             when = when + timedelta(days=rng.randint(*step))
             if when > self.today:
                 break
+            if stage == "approved" and not self._screening(project, when):
+                # Screened out before the meeting (严把项目落地审核关): most are dropped, some stay in talks.
+                if rng.random() < 0.7:
+                    pipeline.drop(actor, project, {"effective_date": when, "reason": "screening_failed"})
+                return
             self._enter(project, actor, stage, when)
             # Old projects have mostly moved on: a target long past is usually overtaken.
             if stage == target and ((self.today - when).days < 240 or rng.random() < 0.3):
@@ -145,7 +167,6 @@ class DemoPipeline:
     def _enter(self, project: Project, actor: User, stage: str, when: date) -> None:
         data = {"to": stage, "effective_date": when}
         if stage == "approved":
-            self._screening(project, when)
             n = self.rng.randint(1, 40)
             data |= {"meeting_name": f"{when.year}年第{n}次招商项目评审会", "minutes_no": f"示招审〔{when.year}〕{n}号"}
         elif stage == "signed":
@@ -161,20 +182,21 @@ class DemoPipeline:
                          "land_certificate_no": f"示范不动产权第{self.rng.randint(1_000_000, 9_999_999)}号"}
         pipeline.apply_transition(actor, project, data)
 
-    def _screening(self, project: Project, meeting: date) -> None:
-        signed = meeting - timedelta(days=self.rng.randint(3, 15))
-        leader = self.rng.choice(self.leaders)
-        verdict = "conditional" if self.rng.random() < 0.2 else "pass"
-        db.session.add(Screening(
-            project_id=project.id, policy_version="demo-city-2024", proposed_verdict=verdict, verdict=verdict,
-            conditions="投产后三年内亩均税收须达到准入标准" if verdict == "conditional" else None,
-            comment="同意提交项目评审会", negative_list_confirmed=True, created_by_id=project.owner_id,
-            created_at=datetime(signed.year, signed.month, signed.day, 10, tzinfo=UTC), signed_by_id=leader.id,
-            signed_at=datetime(signed.year, signed.month, signed.day, 16, tzinfo=UTC),
-            inputs={k: str(getattr(project, k)) for k in (
-                "total_investment_wan", "fixed_asset_investment_wan", "land_area_mu", "expected_annual_output_wan",
-                "expected_annual_tax_wan", "annual_energy_tce")}))
+    def _screening(self, project: Project, meeting: date) -> bool:
+        """Prepare and sign a screening some days before the meeting; False when it rejects."""
+        prepared = meeting - timedelta(days=self.rng.randint(10, 25))
+        signed = meeting - timedelta(days=self.rng.randint(2, 9))
+        screening = prepare_screening(db.session.get(User, project.owner_id), project)
+        verdict = screening.proposed_verdict
+        decide(self.rng.choice(self.leaders), screening, {
+            "verdict": verdict, "negative_list_confirmed": True,
+            "comment": {"pass": "符合准入标准，同意提交项目评审会", "conditional": "基本符合，附条件提交评审会",
+                        "reject": "未达到准入标准，不予提交评审会"}[verdict],
+            "conditions": "投产后三年内亩均税收须达到准入标准，未达标按合同约定收回相应政策" if verdict == "conditional" else None})
+        screening.created_at = datetime(prepared.year, prepared.month, prepared.day, 10, tzinfo=UTC)
+        screening.signed_at = datetime(signed.year, signed.month, signed.day, 16, tzinfo=UTC)
         db.session.flush()
+        return verdict != "reject"
 
     def _contract(self, project: Project, when: date) -> dict:
         self.contract_seq += 1

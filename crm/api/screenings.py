@@ -1,0 +1,106 @@
+"""Screenings and policies over the API (DOMAIN.md §9). Same services as the web."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from crm.api import bp
+from crm.api.base import api_user, commit_after, doc, json_body, paginated
+from crm.core.errors import NotFound
+from crm.core.parsing import MAX_ID, whole_number
+from crm.core.permissions import Action, require
+from crm.extensions import db
+from crm.projects.access import project_for
+from crm.screening import policies as policy_rules
+from crm.screening import services
+from crm.screening.models import Policy
+from crm.screening.scoring import veto_text
+
+INDICATOR_KEYS = ("tax_per_mu", "investment_intensity", "output_per_mu", "energy_per_output")
+
+
+def serialize_screening(s) -> dict:
+    return {
+        "id": s.id, "project_id": s.project_id, "policy_id": s.policy_id, "policy_version": s.policy_version,
+        "inputs": s.inputs, "indicators": {k: s.indicators.get(k) for k in INDICATOR_KEYS},
+        "not_applicable": s.not_applicable, "scores": s.scores, "industry_fit": s.industry_fit,
+        "vetoes": s.vetoes, "veto_reasons": [veto_text(v, _) for v in s.vetoes],
+        "energy_review_tier": s.energy_review_tier, "score": str(s.score) if s.score is not None else None,
+        "proposed_verdict": s.proposed_verdict, "verdict": s.verdict, "comment": s.comment,
+        "conditions": s.conditions, "negative_list_confirmed": s.negative_list_confirmed,
+        "signed_by_id": s.signed_by_id, "signed_at": s.signed_at.isoformat() if s.signed_at else None,
+        "superseded": s.superseded_at is not None, "created_at": s.created_at.isoformat(),
+    }
+
+
+@bp.post("/projects/<int:project_id>/screenings")
+@doc("Prepare a screening from the project's figures (the body may override them); returns indicators, "
+     "scores, vetoes, energy review tier and proposed verdict", statuses=(400, 401, 403, 404, 422), ok_status=201)
+@commit_after
+def create_screening(project_id: int):
+    project = project_for(api_user(), project_id, Action.WRITE)
+    overrides = json_body() if _has_body() else {}
+    return serialize_screening(services.prepare_screening(api_user(), project, overrides)), 201
+
+
+def _has_body() -> bool:
+    from flask import request
+
+    return bool(request.get_data(cache=True).strip())
+
+
+@bp.get("/projects/<int:project_id>/screenings")
+@doc("A project's screenings, newest first", statuses=(401, 404))
+def list_project_screenings(project_id: int):
+    project = project_for(api_user(), project_id)
+    return {"items": [serialize_screening(s) for s in services.screenings_of(project)]}
+
+
+@bp.get("/screenings/<int:screening_id>")
+@doc("One screening", statuses=(401, 404))
+def get_screening(screening_id: int):
+    return serialize_screening(services.screening_for(api_user(), screening_id))
+
+
+@bp.post("/screenings/<int:screening_id>/decision")
+@doc("Sign off a screening (leaders): verdict pass/conditional/reject, comment, conditions, "
+     "negative_list_confirmed; a signed screening is final (409)", statuses=(400, 401, 403, 404, 409, 422))
+@commit_after
+def decide_screening(screening_id: int):
+    data = json_body()
+    screening = services.screening_for(api_user(), screening_id)
+    return serialize_screening(services.decide(api_user(), screening, data))
+
+
+def serialize_policy(policy: Policy) -> dict:
+    data = {field: getattr(policy, field) for field in policy_rules.POLICY_FIELDS}
+    for field, value in data.items():
+        if value is not None and not isinstance(value, bool | int | str | list):
+            data[field] = str(value)
+    return data | {"id": policy.id, "family_id": policy.family_id, "version": policy.version,
+                   "active": policy.active, "used": policy_rules.is_used(policy),
+                   "created_at": policy.created_at.isoformat()}
+
+
+@bp.get("/policies")
+@doc("Screening policies (准入标准), every version", params=("page", "per_page"), statuses=(401, 422))
+def list_policies():
+    from sqlalchemy import select
+
+    return paginated(select(Policy).order_by(Policy.family_id, Policy.version.desc()), serialize_policy)
+
+
+@bp.post("/policies")
+@doc("Create a policy (admins); with `revises` (a policy id) it becomes that policy's next version, "
+     "leaving the old version unchanged", statuses=(400, 401, 403, 404, 422), ok_status=201)
+@commit_after
+def create_policy():
+    data = json_body()
+    require(api_user(), Action.MANAGE)
+    if data.get("revises") is not None:
+        number = whole_number(data["revises"])
+        old = db.session.get(Policy, number) if number and number <= MAX_ID else None
+        if old is None:
+            raise NotFound(_("要修订的准入标准不存在。"))
+        return serialize_policy(policy_rules.revise_policy(api_user(), old, data)), 201
+    return serialize_policy(policy_rules.create_policy(api_user(), data)), 201

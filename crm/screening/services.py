@@ -1,0 +1,169 @@
+"""Screenings (项目预审): staff prepare them from a project's figures; a leader signs them off."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from crm.auth.models import Role
+from crm.core import parsing as p
+from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from crm.core.models import utcnow
+from crm.core.permissions import Action, require, scope
+from crm.extensions import db
+from crm.projects.access import project_for, require_active_record
+from crm.projects.constants import MAX_AMOUNT_WAN, MAX_ENERGY_TCE, MAX_LAND_MU
+from crm.projects.models import Project
+from crm.reference.models import IndustryDivision
+from crm.screening.models import VERDICTS, Screening
+from crm.screening.policies import policy_for, thresholds
+from crm.screening.scoring import Inputs, screen
+
+# The figures a screening copies from the project (and that a screening request may override).
+FIGURES = {
+    "total_investment_wan": (MAX_AMOUNT_WAN, "总投资"), "fixed_asset_investment_wan": (MAX_AMOUNT_WAN, "固定资产投资"),
+    "land_area_mu": (MAX_LAND_MU, "用地面积"), "floor_area_m2": (MAX_LAND_MU * 667, "租用厂房面积"),
+    "expected_annual_output_wan": (MAX_AMOUNT_WAN, "达产年产值"), "expected_annual_tax_wan": (MAX_AMOUNT_WAN, "达产年税收"),
+    "annual_energy_tce": (MAX_ENERGY_TCE, "年综合能耗"),
+}
+TWO_PLACES = Decimal("0.01")
+
+
+def _inputs(project: Project, overrides: dict) -> dict:
+    """The project's figures, with valid overrides applied; all checked, all problems at once."""
+    if not isinstance(overrides, dict):
+        raise ValidationFailed(_("请求体必须是 JSON 对象。"))
+    e = p.FieldErrors()
+    figures = {"industry_code": project.industry_code}
+    for name, (maximum, label) in FIGURES.items():
+        value = overrides[name] if name in overrides else getattr(project, name)
+        figures[name] = e.run(name, p.decimal, value, name, label=_(label), maximum=maximum)
+    if "industry_code" in overrides:
+        code = e.run("industry_code", p.text, overrides["industry_code"], "industry_code", max_length=2,
+                     required=True, label=_("行业大类"))
+        if code and db.session.get(IndustryDivision, code) is None:
+            e.add("industry_code", _("行业大类代码不存在（应为 GB/T 4754-2017 的两位大类代码）。"))
+        figures["industry_code"] = code
+    if figures.get("land_area_mu") == 0:
+        figures["land_area_mu"] = None  # 0 亩 means "no new land": per-mu figures do not apply
+    e.raise_if_any(_("预审数据有误：%(summary)s", summary="；".join(m for ms in e.fields.values() for m in ms)))
+    return figures
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def prepare_screening(actor, project: Project, overrides: dict | None = None) -> Screening:
+    require(actor, Action.WRITE, project.unit_id)
+    require_active_record(project)
+    policy = policy_for(project)
+    if policy is None:
+        raise ValidationFailed(_("没有启用的准入标准，无法预审；请联系系统管理员启用准入标准。"))
+    figures = _inputs(project, overrides or {})
+    result = screen(Inputs(**{k: figures[k] for k in Inputs.__dataclass_fields__}), thresholds(policy))
+    now = utcnow()
+    db.session.execute(update(Screening).where(Screening.project_id == project.id, Screening.signed_at.is_(None),
+                                               Screening.superseded_at.is_(None)).values(superseded_at=now))
+    screening = Screening(
+        project_id=project.id, policy_id=policy.id, policy_version=policy.label[:64], created_by_id=actor.id,
+        inputs={k: v if isinstance(v, str) or v is None else str(v) for k, v in figures.items()},
+        indicators={k: _text(v) for k, v in result.indicators.items()},
+        scores={k: str(v.quantize(TWO_PLACES)) for k, v in result.scores.items()},
+        not_applicable=result.not_applicable, vetoes=result.vetoes, industry_fit=result.industry_fit,
+        energy_review_tier=result.energy_review_tier, score=result.score.quantize(TWO_PLACES),
+        proposed_verdict=result.proposed_verdict)
+    db.session.add(screening)
+    db.session.flush()
+    return screening
+
+
+def screening_for(actor, screening_id, action: Action = Action.READ) -> Screening:
+    """A screening, if `actor` may read (or `action`) its project; otherwise not found."""
+    number = p.whole_number(screening_id)
+    screening = db.session.get(Screening, number) if number and number <= p.MAX_ID else None
+    if screening is None:
+        raise NotFound(_("预审记录不存在，或您无权查看。"))
+    project_for(actor, screening.project_id, Action.READ)
+    if action != Action.READ:
+        require(actor, action, screening.project.unit_id)
+    return screening
+
+
+def decide(actor, screening: Screening, data: dict) -> Screening:
+    """A leader confirms the negative list, sets the verdict with a comment, and signs."""
+    if actor.role != Role.LEADER:
+        raise PermissionDenied(_("预审须由分管领导签批。"))
+    if screening.signed_at is not None:
+        raise Conflict(_("该预审已于 %(date)s 签批，签批后不能更改；如需重新预审，请新建预审。",
+                         date=screening.signed_at.date().isoformat()))
+    if screening.superseded_at is not None:
+        raise Conflict(_("该预审已被更新的预审取代，请签批最新的预审。"))
+    e = p.FieldErrors()
+    verdict = e.run("verdict", p.choice, data.get("verdict"), "verdict", VERDICTS, label=_("预审结论"))
+    comment = e.run("comment", p.text, data.get("comment"), "comment", max_length=5000, required=True,
+                    label=_("审核意见"))
+    conditions = e.run("conditions", p.text, data.get("conditions"), "conditions", max_length=5000,
+                       label=_("附加条件"))
+    if data.get("negative_list_confirmed") not in (True, "y", "true", "1", "on"):
+        e.add("negative_list_confirmed", _("请逐项核查负面清单（五不招）并确认后再签批。"))
+    if verdict == "conditional" and not conditions:
+        e.add("conditions", _("有条件通过须写明附加条件。"))
+    if verdict in ("pass", "conditional") and screening.vetoes:
+        e.add("verdict", _("存在一票否决项，结论只能为“不通过”。"))
+    e.raise_if_any(_("签批未完成：%(summary)s", summary="；".join(m for ms in e.fields.values() for m in ms)))
+    # Everything is read before anything is set: a lazy load in between would autoflush a half-signed row.
+    checked = list(screening.policy.negative_list_codes) if screening.policy else []
+    screening.verdict, screening.comment, screening.conditions = verdict, comment, conditions
+    screening.negative_list_confirmed, screening.negative_list_checked = True, checked
+    screening.signed_by_id, screening.signed_at = actor.id, utcnow()
+    db.session.flush()
+    return screening
+
+
+def _visible(actor):
+    return scope(select(Screening).join(Project, Project.id == Screening.project_id)
+                 .where(Project.archived_at.is_(None)), actor, Project.unit_id)
+
+
+def awaiting_signoff(actor) -> list[Screening]:
+    stmt = (_visible(actor).options(selectinload(Screening.project).selectinload(Project.unit),
+                                    selectinload(Screening.created_by))
+            .where(Screening.signed_at.is_(None), Screening.superseded_at.is_(None)).order_by(Screening.created_at))
+    return list(db.session.scalars(stmt))
+
+
+def screenings_of(project: Project) -> list[Screening]:
+    stmt = (select(Screening).options(selectinload(Screening.signed_by), selectinload(Screening.created_by))
+            .where(Screening.project_id == project.id).order_by(Screening.id.desc()))
+    return list(db.session.scalars(stmt))
+
+
+SORT_KEYS = ("tax_per_mu", "investment_intensity", "output_per_mu", "energy_per_output", "score", "created")
+
+
+def screened_table(actor, sort: str = "score", desc: bool = True) -> list[Screening]:
+    """Each project's current screening (the latest not superseded), with its project."""
+    latest = (select(Screening.project_id, Screening.id)
+              .where(Screening.superseded_at.is_(None)).order_by(Screening.project_id, Screening.id.desc()))
+    current_ids = {}
+    for project_id, screening_id in db.session.execute(latest):
+        current_ids.setdefault(project_id, screening_id)
+    stmt = (_visible(actor).options(selectinload(Screening.project).selectinload(Project.unit),
+                                    selectinload(Screening.signed_by))
+            .where(Screening.id.in_(current_ids.values())))
+    rows = list(db.session.scalars(stmt))
+    key = sort if sort in SORT_KEYS else "score"
+
+    def value(s: Screening):
+        if key == "score":
+            return s.score or Decimal(0)
+        if key == "created":
+            return s.created_at
+        raw = s.indicators.get(key)
+        return Decimal(raw) if raw is not None else Decimal(-1)
+
+    return sorted(rows, key=value, reverse=desc)
