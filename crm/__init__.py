@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.main.routes import bp as main_bp
     from crm.projects.routes import bp as projects_bp
     from crm.reference.routes import bp as reference_bp
+    from crm.screening.routes import bp as screening_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -87,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(projects_bp)
     app.register_blueprint(followups_bp)
     app.register_blueprint(attachments_bp)
+    app.register_blueprint(screening_bp)
     csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
     app.register_blueprint(api_bp)
 

@@ -46,15 +46,18 @@ def test_admin_creates_a_unit_through_the_ui(world, live_server, page):
 
 
 def test_a_lead_walks_from_talks_to_groundbreaking_in_the_browser(world, live_server, page):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
+    from crm.core.dates import local_today
+    from crm.demo.policies import CITY
     from crm.projects.models import Project
     from crm.reference.services import seed_default_lists
-    from tests.factories import signed_screening
+    from crm.screening.policies import create_policy
 
     seed_default_lists()
+    create_policy(world.admin, CITY)
     db.session.commit()
-    d0 = date.today() - timedelta(days=120)
+    d0 = local_today()  # the meeting follows today's sign-off; signing and groundbreaking the same day
     _login(page, live_server, "staff_a")
     page.get_by_role("link", name="项目台账").click()
     page.get_by_role("link", name="登记项目").click()
@@ -69,11 +72,29 @@ def test_a_lead_walks_from_talks_to_groundbreaking_in_the_browser(world, live_se
     expect(page.get_by_text("项目已登记。")).to_be_visible()
     expect(page.get_by_role("heading", name="年产20万套智能座舱总成项目")).to_be_visible()
 
-    # The pre-review sign-off screen comes with the screening capability (issue 4); until then a
-    # leader's signed screening is recorded the way that capability records it.
+    # Pre-review: the officer prepares the screening, a leader signs it off.
     db.session.expire_all()
     project = db.session.scalar(select(Project).where(Project.name == "年产20万套智能座舱总成项目"))
-    signed_screening(project, world.leader)
+    page.get_by_role("link", name="新建预审").click()
+    page.get_by_role("button", name="计算预审结果").click()
+    expect(page.locator("#proposed")).to_have_text("通过")
+    screening_url = page.url
+    page.locator("#user-menu").click()
+    page.get_by_role("button", name="退出登录").click()
+    _login(page, live_server, "leader")
+    page.goto(screening_url)
+    page.get_by_role("button", name="签批").click()
+    expect(page.get_by_text("请逐项核查负面清单（五不招）并确认后再签批。")).to_be_visible()
+    for box in page.locator("input[name=checked]").all():
+        box.check()
+    page.get_by_label("审核意见").fill("符合准入标准，同意提交评审会")
+    page.get_by_role("button", name="签批").click()
+    expect(page.get_by_text("预审已签批。")).to_be_visible()
+    expect(page.locator("#verdict")).to_have_text("通过")
+    page.locator("#user-menu").click()
+    page.get_by_role("button", name="退出登录").click()
+    _login(page, live_server, "staff_a")
+    page.goto(f"{live_server}/projects/{project.id}")
 
     page.get_by_role("link", name="记录过会").click()
     page.get_by_label("业务发生日期").fill(d0.isoformat())
@@ -83,7 +104,7 @@ def test_a_lead_walks_from_talks_to_groundbreaking_in_the_browser(world, live_se
     expect(page.locator("h1 .badge")).to_have_text("过会")
 
     page.get_by_role("link", name="记录签约").click()
-    page.get_by_label("业务发生日期").fill((d0 + timedelta(days=10)).isoformat())
+    page.get_by_label("业务发生日期").fill(d0.isoformat())
     page.get_by_label("合同编号").fill("示招合〔2026〕088号")
     page.get_by_label("合同投资额（万元）").fill("80000")
     page.get_by_label("约定开工日期").fill((d0 + timedelta(days=40)).isoformat())
@@ -102,7 +123,7 @@ def test_a_lead_walks_from_talks_to_groundbreaking_in_the_browser(world, live_se
     expect(page.locator("h1 .badge")).to_have_text("签约")
 
     page.get_by_role("link", name="记录开工").click()
-    page.get_by_label("业务发生日期").fill((d0 + timedelta(days=45)).isoformat())
+    page.get_by_label("业务发生日期").fill(d0.isoformat())
     page.get_by_label("供地面积（亩）").fill("160")
     page.get_by_label("不动产权证号").fill("示范不动产权第0088123号")
     page.get_by_role("button", name="确认").click()
@@ -111,11 +132,11 @@ def test_a_lead_walks_from_talks_to_groundbreaking_in_the_browser(world, live_se
     page.goto(f"{live_server}/projects/{project.id}#permits")
     permits = page.locator("#permits form")
     while permits.count():
-        permits.first.locator("input[name=done_date]").fill((d0 + timedelta(days=30)).isoformat())
+        permits.first.locator("input[name=done_date]").fill(d0.isoformat())
         permits.first.get_by_role("button", name="登记办结").click()
         expect(page.get_by_text("审批手续已登记办结。")).to_be_visible()
     page.get_by_role("link", name="记录开工").click()
-    page.get_by_label("业务发生日期").fill((d0 + timedelta(days=45)).isoformat())
+    page.get_by_label("业务发生日期").fill(d0.isoformat())
     page.get_by_label("供地面积（亩）").fill("160")
     page.get_by_label("不动产权证号").fill("示范不动产权第0088123号")
     page.get_by_role("button", name="确认").click()

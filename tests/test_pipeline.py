@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from crm.core.dates import local_today
 from crm.core.errors import GateNotMet, PermissionDenied, ValidationFailed
 from crm.extensions import db
 from crm.pipeline import services as pipeline
@@ -85,7 +86,7 @@ def test_skipping_a_stage_is_refused(world, project):
 def test_business_date_in_the_future_or_before_the_last_is_refused(world, project):
     signed_screening(project, world.leader)
     with pytest.raises(ValidationFailed, match="不能晚于"):
-        pipeline.apply_transition(world.staff_a, project, gate_data("approved", date.today() + timedelta(days=1)))
+        pipeline.apply_transition(world.staff_a, project, gate_data("approved", local_today() + timedelta(days=1)))
     walk(project, world.staff_a, world.leader, "approved", start=D0)
     with pytest.raises(ValidationFailed, match="不能早于"):
         pipeline.apply_transition(world.staff_a, project, gate_data("signed", D0 - timedelta(days=1)))

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from crm.core.dates import local_today
 from crm.demo.policies import CITY, PARK
 from crm.extensions import db
 from crm.pipeline import services as pipeline
@@ -120,7 +121,7 @@ def test_a_leader_signs_and_the_meeting_gate_opens(setup, project, api):
     signed = _decide(api, sid)
     assert signed.status_code == 200 and signed.json["verdict"] == "pass" and signed.json["signed_by_id"]
     _error(_decide(api, sid), 409, "conflict")  # signed is final
-    pipeline.apply_transition(setup.staff_a, project, gate_data("approved", date.today()))
+    pipeline.apply_transition(setup.staff_a, project, gate_data("approved", local_today()))
     assert project.stage == "approved"
 
 
@@ -146,7 +147,7 @@ def test_a_vetoed_screening_can_only_be_rejected(setup, project, api):
     assert "存在一票否决项" in _error(_decide(api, sid), 422, "validation_failed")["message"]
     assert _decide(api, sid, verdict="reject", comment="属于限制类产业").status_code == 200
     with pytest.raises(Exception, match="不通过"):
-        pipeline.apply_transition(setup.staff_a, project, gate_data("approved", date.today()))
+        pipeline.apply_transition(setup.staff_a, project, gate_data("approved", local_today()))
 
 
 def test_a_new_screening_supersedes_an_unsigned_one(setup, project, api):

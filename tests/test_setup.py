@@ -138,11 +138,29 @@ def test_demo_projects_went_through_the_gates(app, runner):
             dates = [t.effective_date for t in transitions]
             assert dates == sorted(dates)
         if reached >= 1:
-            assert db.session.scalar(select(Screening).where(Screening.project_id == project.id,
-                                                             Screening.verdict.in_(["pass", "conditional"])))
+            screening = db.session.scalar(select(Screening).where(Screening.project_id == project.id,
+                                                                  Screening.verdict.in_(["pass", "conditional"])))
+            assert screening is not None and screening.verdict == screening.proposed_verdict
+            _assert_reproducible(screening)
             assert db.session.scalar(select(MeetingApproval).where(MeetingApproval.project_id == project.id))
         if reached >= 2:
             assert db.session.scalar(select(Contract).where(Contract.project_id == project.id))
         if reached >= 3 and project.land_area_mu:
             assert db.session.scalar(select(LandSupply).where(LandSupply.project_id == project.id))
     assert db.session.scalar(select(func.count()).select_from(Transition)) > 60
+    waiting = db.session.scalars(select(Screening).where(Screening.signed_at.is_(None))).all()
+    assert len(waiting) >= 3 and any(s.vetoes for s in waiting)
+
+
+def _assert_reproducible(screening):
+    """A screening recomputed from its own stored inputs and policy gives the stored result."""
+    from decimal import Decimal
+
+    from crm.screening.policies import thresholds
+    from crm.screening.scoring import Inputs, screen
+
+    figures = {k: (Decimal(v) if v is not None and k != "industry_code" else v)
+               for k, v in screening.inputs.items() if k in Inputs.__dataclass_fields__}
+    again = screen(Inputs(**figures), thresholds(screening.policy))
+    assert again.proposed_verdict == screening.proposed_verdict
+    assert again.score.quantize(Decimal("0.01")) == screening.score

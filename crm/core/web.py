@@ -142,6 +142,9 @@ def register_template_helpers(app: Flask) -> None:
                                  audit_action_labels=AUDIT_ACTION_LABELS,
                                  audit_source_labels=SOURCE_LABELS, field_label=field_label,
                                  audit_rows=present, record_labels=RECORD_LABELS)
+    from crm.screening.scoring import INDICATOR_UNITS, veto_text
+
+    app.jinja_env.globals.update(units=INDICATOR_UNITS, veto_text=lambda code: veto_text(code, _))
     app.jinja_env.filters["wan"] = format_wan
     app.jinja_env.filters["label_pairs"] = lambda labels: [(str(k), _(v)) for k, v in labels.items()]
 
@@ -151,7 +154,7 @@ def nav_items() -> list[tuple[str | None, str]]:
     return [
         ("main.home", _("首页")),
         ("projects.ledger", _("项目台账")),
-        (None, _("项目预审")),
+        ("screening.table", _("项目预审")),
         (None, _("外出招商")),
         (None, _("奖励兑现")),
         (None, _("招商漏斗")),

@@ -11,6 +11,7 @@ from crm.extensions import db
 from crm.followups.services import due_follow_ups
 from crm.projects.home import stage_counts
 from crm.projects.stalled import stalled_for
+from crm.screening.services import awaiting_signoff
 
 bp = Blueprint("main", __name__)
 
@@ -27,6 +28,7 @@ def home():
         due_follow_ups=due_follow_ups(current_user, today),
         stalled=stalled_for(current_user, today) if current_user.role in REVIEWERS else None,
         counts=stage_counts(current_user),
+        pending_screenings=awaiting_signoff(current_user) if current_user.role == Role.LEADER else None,
     )
 
 

@@ -1,0 +1,40 @@
+"""Excel export of the screened-projects table."""
+
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from crm.projects.export import _cell
+from crm.screening.models import VERDICT_LABELS
+
+HEADERS = ("项目名称", "责任单位", "准入标准", "亩均税收（万元/亩）", "投资强度（万元/亩）", "亩均产值（万元/亩）",
+           "单位产值能耗（tce/万元）", "能耗审查", "得分", "建议结论", "签批结论", "签批日期")
+
+
+def _number(raw):
+    from decimal import Decimal
+
+    return round(Decimal(raw), 2) if raw is not None else None
+
+
+def screenings_workbook(screenings) -> BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("项目预审表")
+    sheet.append([_(h) for h in HEADERS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for s in screenings:
+        sheet.append([
+            _cell(s.project.name), s.project.unit.name, s.policy_version,
+            *(_number(s.indicators.get(k)) for k in ("tax_per_mu", "investment_intensity", "output_per_mu",
+                                                      "energy_per_output")),
+            s.energy_review_tier, s.score, _(VERDICT_LABELS[s.proposed_verdict]),
+            _(VERDICT_LABELS[s.verdict]) if s.verdict else _("待签批"),
+            s.signed_at.date() if s.signed_at else None])
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
