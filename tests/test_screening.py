@@ -231,3 +231,16 @@ def test_screening_inputs_stay_exact(setup, api):
     body = api.post(f"/api/v1/projects/{project.id}/screenings").json
     assert body["indicators"]["tax_per_mu"].startswith("333.3333333")
     assert date.today() - timedelta(days=1) < date.fromisoformat(body["created_at"][:10]) + timedelta(days=1)
+
+
+def test_the_screenings_energy_tier_makes_the_energy_review_required(setup, project, api):
+    from crm.pipeline.permits import permits_of
+
+    api.login("staff_a")
+    sid = api.post(f"/api/v1/projects/{project.id}/screenings", json={"annual_energy_tce": "3000"}).json["id"]
+    api.login("leader")
+    _decide(api, sid)
+    pipeline.apply_transition(setup.staff_a, project, gate_data("approved", local_today()))
+    pipeline.apply_transition(setup.staff_a, project, gate_data("signed", local_today()))
+    assert project.annual_energy_tce == 800  # the project's own figure is under 1,000 tce
+    assert {pm.kind for pm in permits_of(project) if pm.required} >= {"energy_review"}

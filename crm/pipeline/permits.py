@@ -45,9 +45,18 @@ def required_permit_kinds(project: Project) -> set[str]:
         kinds |= {"planning", "construction"}
     if project.industry is not None and project.industry.section_code in EIA_SECTIONS:
         kinds.add("eia")
-    if energy_review_tier(project.annual_energy_tce) != "none":
+    if energy_review_tier(project.annual_energy_tce) != "none" or _screened_tier(project) not in (None, "none"):
         kinds.add("energy_review")
     return kinds
+
+
+def _screened_tier(project: Project) -> str | None:
+    """The energy review tier of the latest signed screening (its figures may be the corrected ones)."""
+    from crm.screening.models import Screening
+
+    return db.session.scalar(select(Screening.energy_review_tier).where(
+        Screening.project_id == project.id, Screening.signed_at.is_not(None)).order_by(Screening.signed_at.desc())
+        .limit(1))
 
 
 def create_permits(project: Project, due: date) -> list[Permit]:
