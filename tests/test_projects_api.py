@@ -221,3 +221,10 @@ def test_full_walk_marks_amount_changes_after_signing(setup, api):
     changed = api.patch(f"/api/v1/projects/{project.id}",
                         json={"total_investment_wan": "45000", "version": project.version})
     assert changed.status_code == 200 and changed.json["amounts_changed_after_signing"] is True
+
+
+def test_timestamps_carry_their_time_zone(setup, api):
+    api.login("staff_a")
+    body = api.post("/api/v1/projects", json=new_project(setup)).json
+    fetched = api.get(f"/api/v1/projects/{body['id']}").json
+    assert fetched["created_at"].endswith("+00:00") and fetched["updated_at"].endswith("+00:00")

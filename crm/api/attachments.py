@@ -5,11 +5,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.api import bp
-from crm.api.base import ApiError, api_user, commit_after, doc, paginated
+from crm.api.base import ApiError, api_user, commit_after, doc, iso, paginated
 from crm.attachments import services
 from crm.attachments.models import Attachment
 from crm.attachments.routes import download_response
-from crm.core.models import as_utc
 from crm.core.permissions import Action
 from crm.projects.access import project_for
 
@@ -20,9 +19,9 @@ def serialize_attachment(attachment: Attachment) -> dict:
         "filename": attachment.filename, "content_type": attachment.content_type,
         "size_bytes": attachment.size_bytes, "sha256": attachment.sha256, "note": attachment.note,
         "uploaded_by_id": attachment.uploaded_by_id,
-        "created_at": as_utc(attachment.created_at).isoformat() if attachment.created_at else None,
+        "created_at": iso(attachment.created_at),
         "archived": attachment.is_archived,
-        "archived_at": as_utc(attachment.archived_at).isoformat() if attachment.archived_at else None,
+        "archived_at": iso(attachment.archived_at),
         "download_url": url_for("api.download_attachment", attachment_id=attachment.id),
     }
 

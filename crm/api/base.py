@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import wraps
 
 from flask import current_app, g, request
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from crm.audit.services import set_actor
 from crm.auth.services import token_for
 from crm.core.errors import ServiceError, ValidationFailed
+from crm.core.models import as_utc
 from crm.extensions import db
 
 
@@ -58,6 +60,15 @@ def authenticate():
     g.api_user = token.user
     set_actor(token.user.id, "api", f"{request.method} {request.path}"[:200])
     return token.user
+
+
+def iso(value) -> str | None:
+    """Dates as YYYY-MM-DD; moments as UTC with their offset (SQLite returns them without one)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat()
+    return value.isoformat()
 
 
 def api_user():

@@ -6,7 +6,7 @@ from flask import request
 from sqlalchemy import select
 
 from crm.api import bp
-from crm.api.base import api_user, commit_after, doc, json_body, paginated
+from crm.api.base import api_user, commit_after, doc, iso, json_body, paginated
 from crm.audit.models import AuditEntry
 from crm.core.permissions import Action
 from crm.extensions import db
@@ -23,10 +23,6 @@ from crm.projects.queries import ProjectFilters, ledger_query
 LIST_PARAMS = ("page", "per_page", "stage", "status", "unit_id", "chain_id", "source", "q")
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
 def _num(value):
     return str(value) if value is not None else None
 
@@ -40,10 +36,10 @@ def serialize_project(project: Project, terms: list[IncentiveTerm] | None = None
         "fund_origin": project.fund_origin, "stage": project.stage, "status": project.status,
         "drop_reason": project.drop_reason_code, "version": project.version, "location": project.location,
         "summary": project.summary, "jobs": project.jobs,
-        "intention_agreement_date": _iso(project.intention_agreement_date),
+        "intention_agreement_date": iso(project.intention_agreement_date),
         "amounts_changed_after_signing": project.amounts_changed_after_signing,
         "archived": project.archived_at is not None,
-        "created_at": _iso(project.created_at), "updated_at": _iso(project.updated_at),
+        "created_at": iso(project.created_at), "updated_at": iso(project.updated_at),
     }
     for field in ("total_investment_wan", "fixed_asset_investment_wan", "land_area_mu", "floor_area_m2",
                   "expected_annual_output_wan", "expected_annual_tax_wan", "annual_energy_tce",
@@ -118,7 +114,7 @@ def archive_project(project_id: int):
 def serialize_audit(e) -> dict:
     return {"id": e.id, "record_type": e.record_type, "record_id": e.record_id, "action": e.action,
             "actor": e.actor.username if e.actor else None, "actor_id": e.actor_id, "source": e.source,
-            "origin": e.origin, "changes": e.changes, "created_at": _iso(e.created_at)}
+            "origin": e.origin, "changes": e.changes, "created_at": iso(e.created_at)}
 
 
 @bp.get("/projects/<int:project_id>/history")
@@ -132,9 +128,9 @@ def project_history_api(project_id: int):
 
 def serialize_transition(t: Transition) -> dict:
     return {"id": t.id, "from": t.from_stage, "to": t.to_code, "kind": t.kind, "from_status": t.from_status,
-            "to_status": t.to_status, "effective_date": _iso(t.effective_date),
+            "to_status": t.to_status, "effective_date": iso(t.effective_date),
             "actor": t.actor.username, "actor_id": t.actor_id, "reason": t.reason, "note": t.note,
-            "created_at": _iso(t.created_at)}
+            "created_at": iso(t.created_at)}
 
 
 @bp.get("/projects/<int:project_id>/transitions")
@@ -157,7 +153,7 @@ def create_transition(project_id: int):
 
 def serialize_permit(pm: Permit) -> dict:
     return {"id": pm.id, "project_id": pm.project_id, "kind": pm.kind, "required": pm.required,
-            "due_date": _iso(pm.due_date), "done_date": _iso(pm.done_date), "reference_no": pm.reference_no,
+            "due_date": iso(pm.due_date), "done_date": iso(pm.done_date), "reference_no": pm.reference_no,
             "note": pm.note, "overdue": permit_rules.is_overdue(pm), "version": pm.version}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from crm.api import bp
-from crm.api.base import api_user, commit_after, doc, json_body, paginated
+from crm.api.base import api_user, commit_after, doc, iso, json_body, paginated
 from crm.core.errors import NotFound
 from crm.core.parsing import MAX_ID, whole_number
 from crm.core.permissions import Action, require
@@ -28,8 +28,8 @@ def serialize_screening(s) -> dict:
         "energy_review_tier": s.energy_review_tier, "score": str(s.score) if s.score is not None else None,
         "proposed_verdict": s.proposed_verdict, "verdict": s.verdict, "comment": s.comment,
         "conditions": s.conditions, "negative_list_confirmed": s.negative_list_confirmed,
-        "signed_by_id": s.signed_by_id, "signed_at": s.signed_at.isoformat() if s.signed_at else None,
-        "superseded": s.superseded_at is not None, "created_at": s.created_at.isoformat(),
+        "signed_by_id": s.signed_by_id, "signed_at": iso(s.signed_at),
+        "superseded": s.superseded_at is not None, "created_at": iso(s.created_at),
     }
 
 
@@ -79,7 +79,7 @@ def serialize_policy(policy: Policy) -> dict:
             data[field] = str(value)
     return data | {"id": policy.id, "family_id": policy.family_id, "version": policy.version,
                    "active": policy.active, "used": policy_rules.is_used(policy),
-                   "created_at": policy.created_at.isoformat()}
+                   "created_at": iso(policy.created_at)}
 
 
 @bp.get("/policies")
