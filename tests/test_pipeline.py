@@ -148,11 +148,24 @@ def test_start_needs_land_and_required_permits(world, project):
     assert "节能审查" not in err.value.message
 
 
-@pytest.mark.parametrize("tce,tier", [("999.99", "none"), ("1000", "city"), ("9999", "city"), ("10000", "province")])
-def test_energy_review_tiers(tce, tier):
+@pytest.mark.parametrize("tce,kwh,tier", [
+    ("999.99", "499.99", "none"), ("1000", None, "city"), ("9999", None, "city"), ("10000", None, "province"),
+    ("800", "500", "city"),  # 5,000,000 kWh a year alone needs a city-level review
+    ("12000", "100", "province"),
+])
+def test_energy_review_tiers(tce, kwh, tier):
     from decimal import Decimal
 
-    assert energy_review_tier(Decimal(tce)) == tier
+    assert energy_review_tier(Decimal(tce), Decimal(kwh) if kwh else None) == tier
+
+
+def test_electricity_alone_can_require_the_energy_review(world, project):
+    from decimal import Decimal
+
+    project.annual_electricity_wan_kwh = Decimal("650")  # 800 tce, but 6,500,000 kWh a year
+    db.session.commit()
+    walk(project, world.staff_a, world.leader, "signed")
+    assert {pm.kind for pm in permits_of(project) if pm.required} >= {"energy_review"}
 
 
 def test_energy_hungry_projects_need_an_energy_review(world, project):

@@ -76,9 +76,14 @@ def test_no_land_means_not_applicable_never_a_division_by_zero():
     assert screen(replace(GOOD, land_area_mu=D(0)), POLICY).not_applicable  # 0 亩 is no land, not ∞
 
 
-def test_zero_output_makes_energy_per_output_not_applicable():
-    result = screen(replace(GOOD, expected_annual_output_wan=D(0)), POLICY)
-    assert "energy_per_output" in result.not_applicable
+def test_missing_figures_never_score_better_than_poor_ones():
+    nothing = replace(GOOD, expected_annual_tax_wan=None, fixed_asset_investment_wan=None, annual_energy_tce=None)
+    result = screen(nothing, POLICY)
+    assert result.scores["tax_per_mu"] == 0 and not result.met["tax_per_mu"]
+    assert result.scores["energy_per_output"] == 0 and not result.met["energy_per_output"]
+    assert result.score < screen(replace(GOOD, expected_annual_tax_wan=D(1)), POLICY).score
+    no_output = screen(replace(GOOD, expected_annual_output_wan=D(0)), POLICY)
+    assert not no_output.met["energy_per_output"] and "energy_per_output" not in no_output.not_applicable
 
 
 amounts = st.decimals(min_value=0, max_value=10_000_000, places=2, allow_nan=False, allow_infinity=False)
@@ -125,3 +130,10 @@ def test_a_veto_always_rejects(case):
         assert result.proposed_verdict == "reject"
     if case.industry_code == "25":
         assert "restricted_industry" in result.vetoes
+
+
+@settings(max_examples=200, deadline=None)
+@given(inputs(), st.sampled_from(["expected_annual_tax_wan", "fixed_asset_investment_wan",
+                                  "expected_annual_output_wan"]))
+def test_a_missing_figure_never_beats_a_known_one(case, field):
+    assert screen(replace(case, **{field: None}), POLICY).score <= screen(case, POLICY).score

@@ -244,3 +244,121 @@ def test_the_screenings_energy_tier_makes_the_energy_review_required(setup, proj
     pipeline.apply_transition(setup.staff_a, project, gate_data("signed", local_today()))
     assert project.annual_energy_tce == 800  # the project's own figure is under 1,000 tce
     assert {pm.kind for pm in permits_of(project) if pm.required} >= {"energy_review"}
+
+
+# --- review findings ---------------------------------------------------------------------------
+
+def test_missing_figures_are_asked_for_not_scored(setup, api):
+    project = ProjectFactory(unit=setup.unit_a, owner=setup.staff_a, expected_annual_tax_wan=None,
+                             annual_energy_tce=None)
+    api.login("staff_a")
+    error = _error(api.post(f"/api/v1/projects/{project.id}/screenings"), 422, "validation_failed")
+    assert set(error["fields"]) == {"expected_annual_tax_wan", "annual_energy_tce"}
+    assert "预审需要达产年税收，请先补充。" in error["message"]
+
+
+@pytest.mark.parametrize("overrides,field", [
+    ({"fixed_asset_investment_wan": "99999999"}, "fixed_asset_investment_wan"),
+    ({"land_area_mu": "0.01"}, "land_area_mu"),
+    ({"expected_annual_tax_wan": "90000"}, "expected_annual_tax_wan"),
+    ({"expected_annual_output_wan": "0"}, "expected_annual_output_wan"),
+])
+def test_implausible_overrides_are_refused(setup, project, api, overrides, field):
+    api.login("staff_a")
+    assert field in _error(api.post(f"/api/v1/projects/{project.id}/screenings", json=overrides), 422,
+                           "validation_failed")["fields"]
+
+
+def test_a_threshold_missed_by_a_hair_is_not_met(setup, api, auth, client):
+    project = ProjectFactory(unit=setup.unit_a, owner=setup.staff_a, expected_annual_tax_wan=Decimal("2249.99"))
+    api.login("staff_a")
+    body = api.post(f"/api/v1/projects/{project.id}/screenings").json  # 14.99993 万元/亩 against 15
+    auth.login("staff_a")
+    page = client.get(f"/screenings/{body['id']}").text
+    row = page[page.index("亩均税收"):page.index("投资强度")]
+    assert "15.00 万元/亩" in row and "未达标" in row
+
+
+def test_a_newer_unsigned_screening_holds_the_meeting(setup, project, api):
+    api.login("staff_a")
+    first = api.post(f"/api/v1/projects/{project.id}/screenings").json["id"]
+    api.login("leader")
+    _decide(api, first, verdict="conditional", conditions="三年内亩均税收达到 20 万元")
+    api.login("staff_a")
+    api.post(f"/api/v1/projects/{project.id}/screenings", json={"industry_code": "25"})
+    from crm.core.errors import GateNotMet
+
+    with pytest.raises(GateNotMet, match="更新的预审尚未签批"):
+        pipeline.apply_transition(setup.staff_a, project, gate_data("approved", local_today()))
+
+
+def test_conditional_conditions_go_with_the_approval(setup, project, api):
+    from crm.pipeline.models import MeetingApproval
+
+    api.login("staff_a")
+    sid = api.post(f"/api/v1/projects/{project.id}/screenings").json["id"]
+    api.login("leader")
+    _decide(api, sid, verdict="conditional", conditions="三年内亩均税收达到 20 万元")
+    pipeline.apply_transition(setup.staff_a, project, gate_data("approved", local_today()))
+    assert db.session.scalar(select(MeetingApproval.conditions)) == "三年内亩均税收达到 20 万元"
+
+
+def test_a_late_sign_off_raises_the_permits(setup, project, api):
+    from crm.pipeline.permits import missing_permits
+
+    api.login("staff_a")
+    first = api.post(f"/api/v1/projects/{project.id}/screenings").json["id"]
+    api.login("leader")
+    _decide(api, first)
+    pipeline.apply_transition(setup.staff_a, project, gate_data("approved", local_today()))
+    pipeline.apply_transition(setup.staff_a, project, gate_data("signed", local_today()))
+    db.session.commit()
+    api.login("staff_a")
+    again = api.post(f"/api/v1/projects/{project.id}/screenings", json={"annual_energy_tce": "30000"}).json["id"]
+    api.login("leader")
+    _decide(api, again, verdict="reject", comment="能耗超标，须重新论证")
+    db.session.expire_all()
+    assert "energy_review" in {pm.kind for pm in missing_permits(project, local_today())}
+
+
+def test_dropped_projects_are_not_screened(setup, project, api):
+    pipeline.drop(setup.staff_a, project, {"effective_date": local_today(), "reason": "strategy_change"})
+    db.session.commit()
+    api.login("staff_a")
+    _error(api.post(f"/api/v1/projects/{project.id}/screenings"), 409, "conflict")
+
+
+@pytest.mark.parametrize("overrides,field", [
+    ({"negative_list_codes": []}, "negative_list_codes"),
+    ({"related_divisions": ["36"]}, "related_divisions"),
+    ({"allow_no_land": "maybe"}, "allow_no_land"),
+])
+def test_more_contradictions_are_refused(setup, api, overrides, field):
+    api.login("admin")
+    error = _error(api.post("/api/v1/policies", json=CITY | {"name": "另一标准"} | overrides), 422,
+                   "validation_failed")
+    assert field in error["fields"]
+
+
+def test_false_means_false(setup, api):
+    api.login("admin")
+    body = api.post("/api/v1/policies", json=CITY | {"name": "备用标准", "active": "false",
+                                                     "allow_no_land": "false"}).json
+    assert body["active"] is False and body["allow_no_land"] is False
+    db.session.expire_all()
+    assert db.session.get(Policy, setup.city.id).active  # the city-wide standard is still the active one
+
+
+def test_one_active_version_per_policy_even_when_the_scope_changes(setup, api):
+    api.login("admin")
+    api.post("/api/v1/policies", json={"revises": setup.city.id, "scope_unit_id": setup.unit_a.id})
+    db.session.expire_all()
+    active = db.session.scalars(select(Policy).where(Policy.active.is_(True))).all()
+    assert [(p.version, p.scope_unit_id) for p in active] == [(2, setup.unit_a.id)]
+
+
+def test_long_names_keep_their_version_in_the_label(setup, project, api):
+    api.login("admin")
+    api.post("/api/v1/policies", json={"revises": setup.city.id, "name": "示" * 200})
+    api.login("staff_a")
+    assert api.post(f"/api/v1/projects/{project.id}/screenings").json["policy_version"].endswith(" v2")

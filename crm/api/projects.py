@@ -42,7 +42,7 @@ def serialize_project(project: Project, terms: list[IncentiveTerm] | None = None
         "created_at": iso(project.created_at), "updated_at": iso(project.updated_at),
     }
     for field in ("total_investment_wan", "fixed_asset_investment_wan", "land_area_mu", "floor_area_m2",
-                  "expected_annual_output_wan", "expected_annual_tax_wan", "annual_energy_tce",
+                  "expected_annual_output_wan", "expected_annual_tax_wan", "annual_energy_tce", "annual_electricity_wan_kwh",
                   "foreign_investment_usd_wan", "exchange_rate"):
         data[field] = _num(getattr(project, field))
     if terms is not None:

@@ -1,6 +1,6 @@
 """Display helpers for money: 万元, or 亿元 for large sums (DOMAIN.md §3)."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 YI_IN_WAN = Decimal(10000)
 
@@ -12,3 +12,10 @@ def format_wan(value) -> str:
     if abs(amount) >= YI_IN_WAN:
         return f"{(amount / YI_IN_WAN).quantize(Decimal('0.01')):,} 亿元"
     return f"{amount.quantize(Decimal('0.01')):,} 万元"
+
+
+def two_places(value) -> str:
+    """An exact decimal (or its string) to 2 places, half up, the same everywhere it is shown."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"

@@ -158,3 +158,18 @@ def ref_id(value, field: str, *, label: str = "", required: bool = False) -> int
     if number is None or not 1 <= number <= MAX_ID:
         _fail(field, _("%(label)s的取值无效。", label=label or field))
     return number
+
+
+TRUE_WORDS = {"y", "yes", "on", "true", "1"}
+FALSE_WORDS = {"", "n", "no", "off", "false", "0"}
+
+
+def flag(value, field: str, *, label: str = "", default: bool = False) -> bool:
+    """A yes/no: JSON true/false, or a form checkbox's value; anything else is refused, not guessed."""
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
+    _fail(field, _("%(label)s应为是或否（true/false）。", label=label or field))

@@ -134,7 +134,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from crm.audit.models import AUDIT_ACTION_LABELS, RECORD_LABELS
     from crm.audit.services import SOURCE_LABELS, field_label, present
-    from crm.core.formatting import format_wan
+    from crm.core.formatting import format_wan, two_places
     from crm.core.permissions import Action, can
     from crm.projects.templating import LABELS
 
@@ -146,6 +146,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(units=INDICATOR_UNITS, veto_text=lambda code: veto_text(code, _))
     app.jinja_env.filters["wan"] = format_wan
+    app.jinja_env.filters["dec2"] = two_places
     app.jinja_env.filters["label_pairs"] = lambda labels: [(str(k), _(v)) for k, v in labels.items()]
 
 

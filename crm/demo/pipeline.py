@@ -122,7 +122,9 @@ class DemoPipeline:
             "land_area_mu": land, "floor_area_m2": _money(rng.uniform(3000, 20000)) if rented else None,
             "expected_annual_output_wan": _money(output),
             "expected_annual_tax_wan": _money(output * rng.uniform(0.02, 0.07)),
-            "annual_energy_tce": _money(total / 10_000 * energy_per_yi * rng.uniform(0.4, 1.8)),
+            "annual_energy_tce": (energy := _money(total / 10_000 * energy_per_yi * rng.uniform(0.4, 1.8))),
+            # Mostly electricity (1 万千瓦时 ≈ 1.229 tce on the equivalent-value basis).
+            "annual_electricity_wan_kwh": (energy * Decimal(str(round(rng.uniform(0.3, 0.75), 2)))).quantize(Decimal("0.01")),
             "jobs": int(total / rng.uniform(80, 400)) + 10, "kind": "new",
             "fund_origin": "foreign" if foreign else origin,
         }

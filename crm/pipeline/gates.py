@@ -59,6 +59,8 @@ def approved_gate(project: Project, data: dict, effective: date, gate: Gate) -> 
         gate.need("screening", _("预审签批日期晚于会议日期：预审须在评审会之前签批"))
     elif screening is None:
         gate.need("screening", _("缺少已签批的项目预审（结论须为通过或有条件通过）"))
+    elif _newer_unsigned(project, screening):
+        gate.need("screening", _("项目有一份更新的预审尚未签批，请先完成签批"))
     elif screening.verdict not in ("pass", "conditional"):
         gate.need("screening", _("最近一次签批的预审结论为“不通过”，不能过会"))
     return {
@@ -67,9 +69,16 @@ def approved_gate(project: Project, data: dict, effective: date, gate: Gate) -> 
                                    max_length=200, required=True, label=_("会议名称")),
         "minutes_no": gate.value("minutes_no", p.text, data.get("minutes_no"), "minutes_no", max_length=100,
                                  required=True, label=_("会议纪要编号")),
+        # A conditional screening's conditions go with the approval unless the meeting stated its own.
         "conditions": gate.value("conditions", p.text, data.get("conditions"), "conditions", max_length=5000,
-                                 label=_("附加条件")),
+                                 label=_("附加条件")) or (screening.conditions if screening else None),
     }
+
+
+def _newer_unsigned(project: Project, signed: Screening) -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(Screening).where(
+        Screening.project_id == project.id, Screening.signed_at.is_(None), Screening.superseded_at.is_(None),
+        Screening.id > signed.id)))
 
 
 def _commitments(rows, effective: date, gate: Gate) -> list[dict]:

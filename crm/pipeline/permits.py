@@ -28,11 +28,17 @@ PROVINCE_REVIEW_TCE = Decimal(10000)
 EIA_SECTIONS = {"B", "C", "D"}
 
 
-def energy_review_tier(annual_energy_tce: Decimal | None) -> str:
+CITY_REVIEW_WAN_KWH = Decimal(500)  # 5,000,000 kWh
+
+
+def energy_review_tier(annual_energy_tce: Decimal | None, annual_electricity_wan_kwh: Decimal | None = None) -> str:
+    """DOMAIN §4.3: under 1,000 tce and under 5,000,000 kWh a year, no separate review; from 10,000
+    tce, provincial review; otherwise (1,000 tce or more, or 5,000,000 kWh or more) city-level."""
     tce = annual_energy_tce or Decimal(0)
+    electricity = annual_electricity_wan_kwh or Decimal(0)
     if tce >= PROVINCE_REVIEW_TCE:
         return "province"
-    if tce >= CITY_REVIEW_TCE:
+    if tce >= CITY_REVIEW_TCE or electricity >= CITY_REVIEW_WAN_KWH:
         return "city"
     return "none"
 
@@ -45,7 +51,8 @@ def required_permit_kinds(project: Project) -> set[str]:
         kinds |= {"planning", "construction"}
     if project.industry is not None and project.industry.section_code in EIA_SECTIONS:
         kinds.add("eia")
-    if energy_review_tier(project.annual_energy_tce) != "none" or _screened_tier(project) not in (None, "none"):
+    own_tier = energy_review_tier(project.annual_energy_tce, project.annual_electricity_wan_kwh)
+    if own_tier != "none" or _screened_tier(project) not in (None, "none"):
         kinds.add("energy_review")
     return kinds
 

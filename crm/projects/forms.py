@@ -61,6 +61,7 @@ class ProjectForm(FlaskForm):
     expected_annual_output_wan = _amount(_l("达产年产值（万元）"))
     expected_annual_tax_wan = _amount(_l("达产年税收（万元）"))
     annual_energy_tce = _amount(_l("年综合能耗（吨标准煤，当量值）"))
+    annual_electricity_wan_kwh = _amount(_l("年用电量（万千瓦时）"))
     jobs = StringField(_l("新增就业（人）"), validators=[Optional(), Length(max=10)])
     intention_agreement_date = DateField(_l("框架/意向协议签订日期"), validators=[Optional()])
     location = StringField(_l("拟落地园区/地点"), validators=[Optional(), Length(max=200)])

@@ -63,6 +63,8 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
             "(expected_annual_tax_wan IS NULL OR expected_annual_tax_wan >= 0) AND "
             "(annual_energy_tce IS NULL OR annual_energy_tce >= 0) AND (jobs IS NULL OR jobs >= 0)",
             name="figures_not_negative"),
+        CheckConstraint("annual_electricity_wan_kwh IS NULL OR annual_electricity_wan_kwh >= 0",
+                        name="electricity_not_negative"),
         CheckConstraint("kind <> 'capital_increase' OR parent_project_id IS NOT NULL", name="increase_has_parent"),
         CheckConstraint("parent_project_id IS NULL OR parent_project_id <> id", name="not_own_parent"),
         CheckConstraint("status <> 'dropped' OR drop_reason_code IS NOT NULL", name="dropped_has_reason"),
@@ -90,6 +92,7 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     expected_annual_output_wan: Mapped[Decimal | None] = mapped_column(WAN, info=_label("达产年产值（万元）"))
     expected_annual_tax_wan: Mapped[Decimal | None] = mapped_column(WAN, info=_label("达产年税收（万元）"))
     annual_energy_tce: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), info=_label("年综合能耗（吨标准煤）"))
+    annual_electricity_wan_kwh: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), info=_label("年用电量（万千瓦时）"))
     jobs: Mapped[int | None] = mapped_column(Integer, info=_label("新增就业（人）"))
     kind: Mapped[str] = mapped_column(String(20), default="new", info=_label("项目类型", KIND_LABELS))
     parent_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), info=_label("原项目"))

@@ -108,7 +108,7 @@ def page_data(actor, project: Project) -> dict:
         "land": _live(LandSupply, project),
         "permits": permits_of(project),
         "is_overdue": is_overdue,
-        "energy_tier": energy_review_tier(project.annual_energy_tce),
+        "energy_tier": energy_review_tier(project.annual_energy_tce, project.annual_electricity_wan_kwh),
         "checklist": checklist(project),
         "moves": available_moves(actor, project),
         "duplicates": possible_duplicates(project, actor),

@@ -37,7 +37,8 @@ AMOUNT_FIELDS = ("total_investment_wan", "fixed_asset_investment_wan", "foreign_
 EDITABLE_FIELDS = (
     "name", "investor_name", "investor_uscc", "industry_code", "chain_id", "source", "unit_id", "owner_id",
     "lead_leader_id", "total_investment_wan", "fixed_asset_investment_wan", "land_area_mu", "floor_area_m2",
-    "expected_annual_output_wan", "expected_annual_tax_wan", "annual_energy_tce", "jobs", "kind",
+    "expected_annual_output_wan", "expected_annual_tax_wan", "annual_energy_tce", "annual_electricity_wan_kwh",
+    "jobs", "kind",
     "parent_project_id", "fund_origin", "foreign_investment_usd_wan", "exchange_rate", "intention_agreement_date",
     "location", "summary",
 )
@@ -71,6 +72,9 @@ def clean_project_data(data: dict) -> dict:
                                label=_("租用厂房面积"), maximum=MAX_LAND_MU * 667),
         "annual_energy_tce": e.run("annual_energy_tce", p.decimal, data.get("annual_energy_tce"), "annual_energy_tce",
                                    label=_("年综合能耗"), maximum=MAX_ENERGY_TCE),
+        "annual_electricity_wan_kwh": e.run("annual_electricity_wan_kwh", p.decimal,
+                                            data.get("annual_electricity_wan_kwh"), "annual_electricity_wan_kwh",
+                                            label=_("年用电量"), maximum=MAX_ENERGY_TCE),
         "exchange_rate": e.run("exchange_rate", p.decimal, data.get("exchange_rate"), "exchange_rate",
                                label=_("汇率"), positive=True, maximum=p.Decimal(100), places=4),
         "jobs": e.run("jobs", p.integer, data.get("jobs"), "jobs", label=_("新增就业"), maximum=1_000_000),

@@ -1,11 +1,14 @@
 """Excel export of the screened-projects table."""
 
+from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from crm.core.dates import local_date
+from crm.pipeline.permits import ENERGY_TIER_LABELS
 from crm.projects.export import _cell
 from crm.screening.models import VERDICT_LABELS
 
@@ -14,9 +17,7 @@ HEADERS = ("项目名称", "责任单位", "准入标准", "亩均税收（万�
 
 
 def _number(raw):
-    from decimal import Decimal
-
-    return round(Decimal(raw), 2) if raw is not None else None
+    return Decimal(raw).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if raw is not None else None
 
 
 def screenings_workbook(screenings) -> BytesIO:
@@ -31,9 +32,9 @@ def screenings_workbook(screenings) -> BytesIO:
             _cell(s.project.name), s.project.unit.name, s.policy_version,
             *(_number(s.indicators.get(k)) for k in ("tax_per_mu", "investment_intensity", "output_per_mu",
                                                       "energy_per_output")),
-            s.energy_review_tier, s.score, _(VERDICT_LABELS[s.proposed_verdict]),
-            _(VERDICT_LABELS[s.verdict]) if s.verdict else _("待签批"),
-            s.signed_at.date() if s.signed_at else None])
+            _(ENERGY_TIER_LABELS.get(s.energy_review_tier or "none", s.energy_review_tier)), s.score,
+            _(VERDICT_LABELS[s.proposed_verdict]), _(VERDICT_LABELS[s.verdict]) if s.verdict else _("待签批"),
+            local_date(s.signed_at) if s.signed_at else None])
     out = BytesIO()
     book.save(out)
     out.seek(0)

@@ -31,6 +31,7 @@ class PrepareForm(FlaskForm):
     expected_annual_output_wan = _amount(_l("达产年产值（万元）"))
     expected_annual_tax_wan = _amount(_l("达产年税收（万元）"))
     annual_energy_tce = _amount(_l("年综合能耗（吨标准煤）"))
+    annual_electricity_wan_kwh = _amount(_l("年用电量（万千瓦时）"))
     submit = SubmitField(_l("计算预审结果"))
 
 

@@ -101,7 +101,7 @@ class Screening(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    policy_version: Mapped[str | None] = mapped_column(String(64))
+    policy_version: Mapped[str | None] = mapped_column(String(220))
     # The figures the screening was computed from, copied so later project edits change nothing.
     inputs: Mapped[dict] = mapped_column(JSON, default=dict)
     indicators: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -118,6 +118,8 @@ class Screening(db.Model):
 
     policy_id: Mapped[int | None] = mapped_column(ForeignKey("policies.id"))
     scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Per indicator: was the threshold met, on the unrounded value.
+    met: Mapped[dict] = mapped_column(JSON, default=dict)
     vetoes: Mapped[list] = mapped_column(JSON, default=list)
     not_applicable: Mapped[dict] = mapped_column(JSON, default=dict)
     industry_fit: Mapped[str | None] = mapped_column(String(10))

@@ -44,7 +44,8 @@ def clean_policy_data(data: dict) -> dict:
         "source": e.run("source", p.text, data.get("source"), "source", max_length=5000, label=_("依据")),
         "scope_unit_id": e.run("scope_unit_id", p.ref_id, data.get("scope_unit_id"), "scope_unit_id",
                                label=_("适用范围")),
-        "allow_no_land": bool(data.get("allow_no_land", True)),
+        "allow_no_land": e.run("allow_no_land", p.flag, data.get("allow_no_land"), "allow_no_land",
+                               label=_("允许无用地项目"), default=True),
     }
     for name, label in (("min_tax_per_mu", _("亩均税收下限")), ("min_investment_intensity", _("投资强度下限")),
                         ("min_output_per_mu", _("亩均产值下限"))):
@@ -79,11 +80,16 @@ def _cross_checks(e: p.FieldErrors, c: dict) -> None:
         unknown = [code for code in c[name] if code not in known]
         if unknown:
             e.add(name, _("行业大类代码不存在：%(codes)s", codes="、".join(unknown)))
+    doubled = set(c["target_divisions"]) & set(c["related_divisions"])
+    if doubled:
+        e.add("related_divisions", _("同一大类不能既是目标产业又是关联产业：%(codes)s", codes="、".join(sorted(doubled))))
     both = set(c["restricted_divisions"]) & (set(c["target_divisions"]) | set(c["related_divisions"]))
     if both:
         e.add("restricted_divisions", _("同一大类不能既是目标/关联产业又是限制产业：%(codes)s", codes="、".join(sorted(both))))
     if set(c["veto_below"]) - set(INDICATORS[:4]):
         e.add("veto_below", _("只有亩均税收、投资强度、亩均产值和单位产值能耗可以设为未达标即否决。"))
+    if not c["negative_list_codes"]:
+        e.add("negative_list_codes", _("请至少选择一项签批时须核查的负面清单项。"))
     live = {item.code for item in list_items("negative_list")}
     if set(c["negative_list_codes"]) - live:
         e.add("negative_list_codes", _("负面清单中没有这些项：%(codes)s",
@@ -101,7 +107,7 @@ def create_policy(actor, data: dict) -> Policy:
     db.session.add(policy)
     db.session.flush()
     policy.family_id = policy.id
-    if data.get("active"):
+    if p.flag(data.get("active"), "active", label=_("启用")):
         activate_policy(actor, policy)
     db.session.flush()
     return policy
@@ -116,17 +122,19 @@ def revise_policy(actor, policy: Policy, data: dict) -> Policy:
     revision = Policy(family_id=policy.family_id, version=latest + 1, created_by_id=actor.id, **c)
     db.session.add(revision)
     db.session.flush()
-    if policy.active:
+    wanted = p.flag(data.get("active"), "active", label=_("启用"), default=policy.active)
+    if wanted:
         activate_policy(actor, revision)
     return revision
 
 
 def activate_policy(actor, policy: Policy) -> None:
-    """One active policy per scope (city-wide, or one park)."""
+    """One active policy per scope (city-wide, or one park), and one active version per policy."""
     require(actor, Action.MANAGE)
     same_scope = (Policy.scope_unit_id.is_(None) if policy.scope_unit_id is None
                   else Policy.scope_unit_id == policy.scope_unit_id)
-    db.session.execute(update(Policy).where(same_scope, Policy.id != policy.id).values(active=False))
+    db.session.execute(update(Policy).where(same_scope | (Policy.family_id == policy.family_id),
+                                            Policy.id != policy.id).values(active=False))
     policy.active = True
     db.session.flush()
 

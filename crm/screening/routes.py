@@ -77,7 +77,7 @@ def _rows(screening) -> list[dict]:
         rows.append({"name": name, "label": INDICATOR_LABELS[name], "value": screening.indicators.get(name),
                      "sign": sign, "limit": limit, "weight": weight, "score": score,
                      "na": screening.not_applicable.get(name), "veto": vetoed,
-                     "met": score is not None and weight is not None and float(score) >= float(weight)})
+                     "met": bool(screening.met.get(name))})
     return rows
 
 

@@ -6,9 +6,10 @@ Scoring, per indicator with weight w and threshold t:
 - "at least" indicators (tax per mu, investment intensity, output per mu): w × min(value / t, 1);
 - "at most" indicators (energy per output): w, or w × t / value when above the threshold;
 - industry fit: w for a target division, w / 2 for a related one, 0 otherwise; restricted = veto.
-An indicator that does not apply (no land and no conversion) drops out, and the total is rescaled
-over the weights that did apply. So better figures never lower the score, no indicator scores
-more than its weight, and a veto always rejects.
+Only missing land makes the per-mu indicators not applicable (they drop out and the total is
+rescaled over the weights that did apply; the policy decides whether that is allowed). Any other
+missing figure scores 0 and is not met: missing data never scores better than poor data. So better
+figures never lower the score, no indicator scores more than its weight, and a veto always rejects.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class Inputs:
     expected_annual_output_wan: Decimal | None
     expected_annual_tax_wan: Decimal | None
     annual_energy_tce: Decimal | None
+    annual_electricity_wan_kwh: Decimal | None = None
 
 
 @dataclass
@@ -105,7 +107,7 @@ def _land(inputs: Inputs, policy: Thresholds) -> tuple[Decimal | None, str | Non
 
 def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
     if numerator is None or not denominator:
-        return None
+        return None  # unknown: scores 0, not met
     return numerator / denominator
 
 
@@ -115,16 +117,9 @@ def indicators(inputs: Inputs, policy: Thresholds) -> tuple[dict[str, Decimal | 
         "tax_per_mu": _ratio(inputs.expected_annual_tax_wan, land),
         "investment_intensity": _ratio(inputs.fixed_asset_investment_wan, land),
         "output_per_mu": _ratio(inputs.expected_annual_output_wan, land),
-        "energy_per_output": _ratio(inputs.annual_energy_tce or ZERO, inputs.expected_annual_output_wan),
+        "energy_per_output": _ratio(inputs.annual_energy_tce, inputs.expected_annual_output_wan),
     }
-    not_applicable = {}
-    for name in PER_MU:
-        if land is None:
-            not_applicable[name] = reason
-        elif values[name] is None:
-            not_applicable[name] = N_("缺少计算所需的数据")
-    if values["energy_per_output"] is None:
-        not_applicable["energy_per_output"] = N_("未填写达产年产值，单位产值能耗无法计算")
+    not_applicable = {name: reason for name in PER_MU if land is None}
     return values, not_applicable
 
 
@@ -151,7 +146,7 @@ def industry_fit(code: str, policy: Thresholds) -> str:
 
 
 def screen(inputs: Inputs, policy: Thresholds) -> Result:
-    result = Result(energy_review_tier=energy_review_tier(inputs.annual_energy_tce))
+    result = Result(energy_review_tier=energy_review_tier(inputs.annual_energy_tce, inputs.annual_electricity_wan_kwh))
     result.indicators, result.not_applicable = indicators(inputs, policy)
     limits = {"tax_per_mu": policy.min_tax_per_mu, "investment_intensity": policy.min_investment_intensity,
               "output_per_mu": policy.min_output_per_mu, "energy_per_output": policy.max_energy_per_output}
@@ -161,7 +156,9 @@ def screen(inputs: Inputs, policy: Thresholds) -> Result:
         if name in result.not_applicable:
             continue
         applied += weight
-        if name == "energy_per_output":
+        if value is None:  # a figure is missing: nothing earned, not met
+            result.met[name], result.scores[name] = False, ZERO
+        elif name == "energy_per_output":
             result.met[name] = value <= threshold
             result.scores[name] = _at_most(value, threshold, weight)
         else:

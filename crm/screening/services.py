@@ -10,10 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from crm.auth.models import Role
 from crm.core import parsing as p
+from crm.core.dates import local_date
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.core.models import utcnow
 from crm.core.permissions import Action, require, scope
 from crm.extensions import db
+from crm.pipeline.permits import refresh_requirements
 from crm.projects.access import project_for, require_active_record
 from crm.projects.constants import MAX_AMOUNT_WAN, MAX_ENERGY_TCE, MAX_LAND_MU
 from crm.projects.models import Project
@@ -27,7 +29,7 @@ FIGURES = {
     "total_investment_wan": (MAX_AMOUNT_WAN, "总投资"), "fixed_asset_investment_wan": (MAX_AMOUNT_WAN, "固定资产投资"),
     "land_area_mu": (MAX_LAND_MU, "用地面积"), "floor_area_m2": (MAX_LAND_MU * 667, "租用厂房面积"),
     "expected_annual_output_wan": (MAX_AMOUNT_WAN, "达产年产值"), "expected_annual_tax_wan": (MAX_AMOUNT_WAN, "达产年税收"),
-    "annual_energy_tce": (MAX_ENERGY_TCE, "年综合能耗"),
+    "annual_energy_tce": (MAX_ENERGY_TCE, "年综合能耗"), "annual_electricity_wan_kwh": (MAX_ENERGY_TCE, "年用电量"),
 }
 TWO_PLACES = Decimal("0.01")
 
@@ -49,17 +51,48 @@ def _inputs(project: Project, overrides: dict) -> dict:
         figures["industry_code"] = code
     if figures.get("land_area_mu") == 0:
         figures["land_area_mu"] = None  # 0 亩 means "no new land": per-mu figures do not apply
+    _check_figures(e, figures)
     e.raise_if_any(_("预审数据有误：%(summary)s", summary="；".join(m for ms in e.fields.values() for m in ms)))
     return figures
 
 
+# Land is the only figure that may be missing (per-mu indicators then do not apply, DOMAIN §4.1).
+REQUIRED = {"fixed_asset_investment_wan": "固定资产投资", "expected_annual_output_wan": "达产年产值",
+            "expected_annual_tax_wan": "达产年税收", "annual_energy_tce": "年综合能耗"}
+MIN_LAND_MU = Decimal(1)
+
+
+def _check_figures(e: p.FieldErrors, f: dict) -> None:
+    """The screening needs these figures, and they must make sense together."""
+    for name, label in REQUIRED.items():
+        if f.get(name) is None and name not in e.fields:
+            e.add(name, _("预审需要%(label)s，请先补充。", label=_(label)))
+    if f.get("expected_annual_output_wan") == 0:
+        e.add("expected_annual_output_wan", _("达产年产值须大于 0。"))
+    total, fixed = f.get("total_investment_wan"), f.get("fixed_asset_investment_wan")
+    if total is not None and fixed is not None and fixed > total:
+        e.add("fixed_asset_investment_wan", _("固定资产投资不能大于总投资。"))
+    output, tax = f.get("expected_annual_output_wan"), f.get("expected_annual_tax_wan")
+    if output is not None and tax is not None and tax > output:
+        e.add("expected_annual_tax_wan", _("达产年税收不能大于达产年产值。"))
+    land = f.get("land_area_mu")
+    if land is not None and land < MIN_LAND_MU:
+        e.add("land_area_mu", _("用地面积不足 1 亩，请核实（不新增用地请留空并填写厂房面积）。"))
+
+
 def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+    return None if value is None else f"{value:f}"  # plain digits, never "0E+2"
+
+
+def _require_open(project: Project) -> None:
+    require_active_record(project)
+    if project.status == "dropped":
+        raise Conflict(_("项目已终止，不能预审；如需重新启用，请联系系统管理员做更正。"))
 
 
 def prepare_screening(actor, project: Project, overrides: dict | None = None) -> Screening:
     require(actor, Action.WRITE, project.unit_id)
-    require_active_record(project)
+    _require_open(project)
     policy = policy_for(project)
     if policy is None:
         raise ValidationFailed(_("没有启用的准入标准，无法预审；请联系系统管理员启用准入标准。"))
@@ -69,10 +102,10 @@ def prepare_screening(actor, project: Project, overrides: dict | None = None) ->
     db.session.execute(update(Screening).where(Screening.project_id == project.id, Screening.signed_at.is_(None),
                                                Screening.superseded_at.is_(None)).values(superseded_at=now))
     screening = Screening(
-        project_id=project.id, policy_id=policy.id, policy_version=policy.label[:64], created_by_id=actor.id,
+        project_id=project.id, policy_id=policy.id, policy_version=policy.label, created_by_id=actor.id,
         inputs={k: v if isinstance(v, str) or v is None else str(v) for k, v in figures.items()},
         indicators={k: _text(v) for k, v in result.indicators.items()},
-        scores={k: str(v.quantize(TWO_PLACES)) for k, v in result.scores.items()},
+        scores={k: str(v.quantize(TWO_PLACES)) for k, v in result.scores.items()}, met=result.met,
         not_applicable=result.not_applicable, vetoes=result.vetoes, industry_fit=result.industry_fit,
         energy_review_tier=result.energy_review_tier, score=result.score.quantize(TWO_PLACES),
         proposed_verdict=result.proposed_verdict)
@@ -97,9 +130,12 @@ def decide(actor, screening: Screening, data: dict) -> Screening:
     """A leader confirms the negative list, sets the verdict with a comment, and signs."""
     if actor.role != Role.LEADER:
         raise PermissionDenied(_("预审须由分管领导签批。"))
+    # Lock the row, so two leaders (or a double click) cannot both sign it.
+    db.session.refresh(screening, with_for_update=True)
+    _require_open(screening.project)
     if screening.signed_at is not None:
         raise Conflict(_("该预审已于 %(date)s 签批，签批后不能更改；如需重新预审，请新建预审。",
-                         date=screening.signed_at.date().isoformat()))
+                         date=local_date(screening.signed_at).isoformat()))
     if screening.superseded_at is not None:
         raise Conflict(_("该预审已被更新的预审取代，请签批最新的预审。"))
     e = p.FieldErrors()
@@ -108,7 +144,9 @@ def decide(actor, screening: Screening, data: dict) -> Screening:
                     label=_("审核意见"))
     conditions = e.run("conditions", p.text, data.get("conditions"), "conditions", max_length=5000,
                        label=_("附加条件"))
-    if data.get("negative_list_confirmed") not in (True, "y", "true", "1", "on"):
+    confirmed = e.run("negative_list_confirmed", p.flag, data.get("negative_list_confirmed"),
+                      "negative_list_confirmed", label=_("负面清单核查"))
+    if confirmed is False:
         e.add("negative_list_confirmed", _("请逐项核查负面清单（五不招）并确认后再签批。"))
     if verdict == "conditional" and not conditions:
         e.add("conditions", _("有条件通过须写明附加条件。"))
@@ -121,6 +159,9 @@ def decide(actor, screening: Screening, data: dict) -> Screening:
     screening.negative_list_confirmed, screening.negative_list_checked = True, checked
     screening.signed_by_id, screening.signed_at = actor.id, utcnow()
     db.session.flush()
+    # Signed after 签约 with a higher energy tier: the permits follow the new figures.
+    refresh_requirements(screening.project)
+    db.session.flush()
     return screening
 
 
@@ -132,7 +173,8 @@ def _visible(actor):
 def awaiting_signoff(actor) -> list[Screening]:
     stmt = (_visible(actor).options(selectinload(Screening.project).selectinload(Project.unit),
                                     selectinload(Screening.created_by))
-            .where(Screening.signed_at.is_(None), Screening.superseded_at.is_(None)).order_by(Screening.created_at))
+            .where(Screening.signed_at.is_(None), Screening.superseded_at.is_(None), Project.status != "dropped")
+            .order_by(Screening.created_at))
     return list(db.session.scalars(stmt))
 
 

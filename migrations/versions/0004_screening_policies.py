@@ -61,9 +61,16 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_policies')),
     sa.UniqueConstraint('family_id', 'version', name='uq_policies_family_version')
     )
+    with op.batch_alter_table('projects', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('annual_electricity_wan_kwh', sa.Numeric(precision=14, scale=2), nullable=True))
+        batch_op.create_check_constraint(
+            'electricity_not_negative', 'annual_electricity_wan_kwh IS NULL OR annual_electricity_wan_kwh >= 0')
+
     with op.batch_alter_table('screenings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('policy_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('scores', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
+        batch_op.add_column(sa.Column('met', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
+        batch_op.alter_column('policy_version', existing_type=sa.String(length=64), type_=sa.String(length=220))
         batch_op.add_column(sa.Column('vetoes', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
         batch_op.add_column(sa.Column('not_applicable', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
         batch_op.add_column(sa.Column('industry_fit', sa.String(length=10), nullable=True))
@@ -75,6 +82,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('projects', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_projects_electricity_not_negative'), type_='check')
+        batch_op.drop_column('annual_electricity_wan_kwh')
     with op.batch_alter_table('screenings', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_screenings_policy_id_policies'), type_='foreignkey')
         batch_op.drop_column('superseded_at')
@@ -84,6 +94,8 @@ def downgrade():
         batch_op.drop_column('not_applicable')
         batch_op.drop_column('vetoes')
         batch_op.drop_column('scores')
+        batch_op.drop_column('met')
+        batch_op.alter_column('policy_version', existing_type=sa.String(length=220), type_=sa.String(length=64))
         batch_op.drop_column('policy_id')
 
     op.drop_table('policies')
