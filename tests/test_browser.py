@@ -68,6 +68,8 @@ def test_a_lead_walks_from_talks_to_groundbreaking_in_the_browser(world, live_se
     page.get_by_label("固定资产投资（万元）").fill("60000")
     page.get_by_label("新增用地（亩）").fill("160")
     page.get_by_label("达产年税收（万元）").fill("4000")
+    page.get_by_label("达产年产值（万元）").fill("150000")
+    page.get_by_label("年综合能耗（吨标准煤，当量值）").fill("900")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("项目已登记。")).to_be_visible()
     expect(page.get_by_role("heading", name="年产20万套智能座舱总成项目")).to_be_visible()
