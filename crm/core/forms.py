@@ -35,3 +35,11 @@ def run_service(form, action) -> bool:
 
 def coerce_optional_int(value):
     return int(value) if value not in (None, "", "None") else None
+
+
+def amount_field(label):
+    """A decimal typed as text: the services parse it, so the web and the API refuse the same input."""
+    from wtforms import StringField
+    from wtforms.validators import Length, Optional
+
+    return StringField(label, validators=[Optional(), Length(max=20)], render_kw={"inputmode": "decimal"})

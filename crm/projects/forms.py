@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from crm.core.forms import coerce_optional_int
+from crm.core.forms import amount_field, coerce_optional_int
 from crm.core.i18n import N_
 from crm.pipeline.models import INCENTIVE_CONDITIONS
 from crm.projects.constants import FUND_ORIGIN_LABELS, KIND_LABELS, SOURCE_LABELS, STAGE_LABELS
@@ -27,10 +27,6 @@ INCENTIVE_CONDITION_LABELS = {"signed": N_("签约后"), "started": N_("开工�
 
 def _choices(labels):
     return [(k, _l(v)) for k, v in labels.items()]
-
-
-def _amount(label):
-    return StringField(label, validators=[Optional(), Length(max=20)], render_kw={"inputmode": "decimal"})
 
 
 class ContactForm(Form):
@@ -51,17 +47,17 @@ class ProjectForm(FlaskForm):
     unit_id = SelectField(_l("责任单位"), coerce=coerce_optional_int, validate_choice=False)
     owner_id = SelectField(_l("责任人"), coerce=coerce_optional_int, validate_choice=False)
     lead_leader_id = SelectField(_l("包保领导"), coerce=coerce_optional_int, validate_choice=False)
-    total_investment_wan = _amount(_l("总投资（万元）"))
-    fixed_asset_investment_wan = _amount(_l("固定资产投资（万元）"))
+    total_investment_wan = amount_field(_l("总投资（万元）"))
+    fixed_asset_investment_wan = amount_field(_l("固定资产投资（万元）"))
     fund_origin = SelectField(_l("资金来源"), choices=_choices(FUND_ORIGIN_LABELS))
-    foreign_investment_usd_wan = _amount(_l("外资金额（万美元，境外资金填写）"))
-    exchange_rate = _amount(_l("汇率（人民币/美元）"))
-    land_area_mu = _amount(_l("新增用地（亩）"))
-    floor_area_m2 = _amount(_l("租用厂房面积（平方米，不新增用地时填写）"))
-    expected_annual_output_wan = _amount(_l("达产年产值（万元）"))
-    expected_annual_tax_wan = _amount(_l("达产年税收（万元）"))
-    annual_energy_tce = _amount(_l("年综合能耗（吨标准煤，当量值）"))
-    annual_electricity_wan_kwh = _amount(_l("年用电量（万千瓦时）"))
+    foreign_investment_usd_wan = amount_field(_l("外资金额（万美元，境外资金填写）"))
+    exchange_rate = amount_field(_l("汇率（人民币/美元）"))
+    land_area_mu = amount_field(_l("新增用地（亩）"))
+    floor_area_m2 = amount_field(_l("租用厂房面积（平方米，不新增用地时填写）"))
+    expected_annual_output_wan = amount_field(_l("达产年产值（万元）"))
+    expected_annual_tax_wan = amount_field(_l("达产年税收（万元）"))
+    annual_energy_tce = amount_field(_l("年综合能耗（吨标准煤，当量值）"))
+    annual_electricity_wan_kwh = amount_field(_l("年用电量（万千瓦时）"))
     jobs = StringField(_l("新增就业（人）"), validators=[Optional(), Length(max=10)])
     intention_agreement_date = DateField(_l("框架/意向协议签订日期"), validators=[Optional()])
     location = StringField(_l("拟落地园区/地点"), validators=[Optional(), Length(max=200)])
