@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
+from crm.core.i18n import N_
 from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +65,7 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录。"
+    login_manager.login_message = N_("请先登录。")
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"

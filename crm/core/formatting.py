@@ -6,12 +6,16 @@ YI_IN_WAN = Decimal(10000)
 
 
 def format_wan(value) -> str:
+    from flask_babel import gettext
+
     if value is None:
         return "—"
     amount = Decimal(value)
     if abs(amount) >= YI_IN_WAN:
-        return f"{(amount / YI_IN_WAN).quantize(Decimal('0.01')):,} 亿元"
-    return f"{amount.quantize(Decimal('0.01')):,} 万元"
+        yi = gettext("亿元")
+        return f"{(amount / YI_IN_WAN).quantize(Decimal('0.01')):,} {yi}"
+    wan = gettext("万元")
+    return f"{amount.quantize(Decimal('0.01')):,} {wan}"
 
 
 def two_places(value) -> str:

@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from crm.core.dates import local_date
+from crm.core.i18n import N_
 from crm.extensions import db
 from crm.projects.constants import FUND_ORIGIN_LABELS, SOURCE_LABELS, STAGE_LABELS, STATUS_LABELS
 from crm.projects.queries import with_list_relations
@@ -18,27 +19,27 @@ MAX_ROWS = 50_000
 MONEY = "#,##0.00"
 
 COLUMNS = (
-    ("编号", lambda p: p.id, None),
-    ("项目名称", lambda p: p.name, None),
-    ("投资方", lambda p: p.investor_name, None),
-    ("统一社会信用代码", lambda p: p.investor_uscc or "", None),
-    ("行业大类", lambda p: p.industry.label if p.industry else p.industry_code, None),
-    ("产业链", lambda p: p.chain.name if p.chain else "", None),
-    ("责任单位", lambda p: p.unit.name, None),
-    ("责任人", lambda p: p.owner.name, None),
-    ("包保领导", lambda p: p.lead_leader.name if p.lead_leader else "", None),
-    ("阶段", lambda p: _(STAGE_LABELS[p.stage]), None),
-    ("状态", lambda p: _(STATUS_LABELS[p.status]), None),
-    ("项目来源", lambda p: _(SOURCE_LABELS[p.source]), None),
-    ("资金来源", lambda p: _(FUND_ORIGIN_LABELS[p.fund_origin]), None),
-    ("总投资（万元）", lambda p: p.total_investment_wan, MONEY),
-    ("固定资产投资（万元）", lambda p: p.fixed_asset_investment_wan, MONEY),
-    ("用地面积（亩）", lambda p: p.land_area_mu, MONEY),
-    ("达产年产值（万元）", lambda p: p.expected_annual_output_wan, MONEY),
-    ("达产年税收（万元）", lambda p: p.expected_annual_tax_wan, MONEY),
-    ("年综合能耗（吨标准煤）", lambda p: p.annual_energy_tce, MONEY),
-    ("新增就业（人）", lambda p: p.jobs, "0"),
-    ("录入日期", lambda p: local_date(p.created_at), "yyyy-mm-dd"),
+    (N_("编号"), lambda p: p.id, None),
+    (N_("项目名称"), lambda p: p.name, None),
+    (N_("投资方"), lambda p: p.investor_name, None),
+    (N_("统一社会信用代码"), lambda p: p.investor_uscc or "", None),
+    (N_("行业大类"), lambda p: p.industry.label if p.industry else p.industry_code, None),
+    (N_("产业链"), lambda p: p.chain.name if p.chain else "", None),
+    (N_("责任单位"), lambda p: p.unit.name, None),
+    (N_("责任人"), lambda p: p.owner.name, None),
+    (N_("包保领导"), lambda p: p.lead_leader.name if p.lead_leader else "", None),
+    (N_("阶段"), lambda p: _(STAGE_LABELS[p.stage]), None),
+    (N_("状态"), lambda p: _(STATUS_LABELS[p.status]), None),
+    (N_("项目来源"), lambda p: _(SOURCE_LABELS[p.source]), None),
+    (N_("资金来源"), lambda p: _(FUND_ORIGIN_LABELS[p.fund_origin]), None),
+    (N_("总投资（万元）"), lambda p: p.total_investment_wan, MONEY),
+    (N_("固定资产投资（万元）"), lambda p: p.fixed_asset_investment_wan, MONEY),
+    (N_("用地面积（亩）"), lambda p: p.land_area_mu, MONEY),
+    (N_("达产年产值（万元）"), lambda p: p.expected_annual_output_wan, MONEY),
+    (N_("达产年税收（万元）"), lambda p: p.expected_annual_tax_wan, MONEY),
+    (N_("年综合能耗（吨标准煤）"), lambda p: p.annual_energy_tce, MONEY),
+    (N_("新增就业（人）"), lambda p: p.jobs, "0"),
+    (N_("录入日期"), lambda p: local_date(p.created_at), "yyyy-mm-dd"),
 )
 
 

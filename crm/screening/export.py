@@ -8,12 +8,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from crm.core.dates import local_date
+from crm.core.i18n import N_
 from crm.pipeline.permits import ENERGY_TIER_LABELS
 from crm.projects.export import _cell
 from crm.screening.models import VERDICT_LABELS
 
-HEADERS = ("项目名称", "责任单位", "准入标准", "亩均税收（万元/亩）", "投资强度（万元/亩）", "亩均产值（万元/亩）",
-           "单位产值能耗（tce/万元）", "能耗审查", "得分", "建议结论", "签批结论", "签批日期")
+HEADERS = (N_("项目名称"), N_("责任单位"), N_("准入标准"), N_("亩均税收（万元/亩）"), N_("投资强度（万元/亩）"), N_("亩均产值（万元/亩）"),
+           N_("单位产值能耗（tce/万元）"), N_("能耗审查"), N_("得分"), N_("建议结论"), N_("签批结论"), N_("签批日期"))
 
 
 def _number(raw):

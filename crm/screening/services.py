@@ -12,6 +12,7 @@ from crm.auth.models import Role
 from crm.core import parsing as p
 from crm.core.dates import local_date
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from crm.core.i18n import N_
 from crm.core.models import utcnow
 from crm.core.permissions import Action, require, scope
 from crm.extensions import db
@@ -26,10 +27,10 @@ from crm.screening.scoring import Inputs, screen
 
 # The figures a screening copies from the project (and that a screening request may override).
 FIGURES = {
-    "total_investment_wan": (MAX_AMOUNT_WAN, "总投资"), "fixed_asset_investment_wan": (MAX_AMOUNT_WAN, "固定资产投资"),
-    "land_area_mu": (MAX_LAND_MU, "用地面积"), "floor_area_m2": (MAX_LAND_MU * 667, "租用厂房面积"),
-    "expected_annual_output_wan": (MAX_AMOUNT_WAN, "达产年产值"), "expected_annual_tax_wan": (MAX_AMOUNT_WAN, "达产年税收"),
-    "annual_energy_tce": (MAX_ENERGY_TCE, "年综合能耗"), "annual_electricity_wan_kwh": (MAX_ENERGY_TCE, "年用电量"),
+    "total_investment_wan": (MAX_AMOUNT_WAN, N_("总投资")), "fixed_asset_investment_wan": (MAX_AMOUNT_WAN, N_("固定资产投资")),
+    "land_area_mu": (MAX_LAND_MU, N_("用地面积")), "floor_area_m2": (MAX_LAND_MU * 667, N_("租用厂房面积")),
+    "expected_annual_output_wan": (MAX_AMOUNT_WAN, N_("达产年产值")), "expected_annual_tax_wan": (MAX_AMOUNT_WAN, N_("达产年税收")),
+    "annual_energy_tce": (MAX_ENERGY_TCE, N_("年综合能耗")), "annual_electricity_wan_kwh": (MAX_ENERGY_TCE, N_("年用电量")),
 }
 TWO_PLACES = Decimal("0.01")
 
@@ -57,8 +58,8 @@ def _inputs(project: Project, overrides: dict) -> dict:
 
 
 # Land is the only figure that may be missing (per-mu indicators then do not apply, DOMAIN §4.1).
-REQUIRED = {"fixed_asset_investment_wan": "固定资产投资", "expected_annual_output_wan": "达产年产值",
-            "expected_annual_tax_wan": "达产年税收", "annual_energy_tce": "年综合能耗"}
+REQUIRED = {"fixed_asset_investment_wan": N_("固定资产投资"), "expected_annual_output_wan": N_("达产年产值"),
+            "expected_annual_tax_wan": N_("达产年税收"), "annual_energy_tce": N_("年综合能耗")}
 MIN_LAND_MU = Decimal(1)
 
 
