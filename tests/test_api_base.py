@@ -1,5 +1,7 @@
 """The JSON API base: tokens, the error shape, users/me, units, chains, the OpenAPI document."""
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -152,4 +154,6 @@ def test_openapi_documents_every_api_endpoint(app, client):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method.lower()) in documented, f"{method} {path} is not in the OpenAPI document"
     assert spec["paths"]["/api/v1/auth/token"]["post"]["security"] == []
+    refs = set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(spec)))
+    assert refs and refs <= set(spec["components"]["schemas"]), refs - set(spec["components"]["schemas"])
     assert "401" in spec["paths"]["/api/v1/users/me"]["get"]["responses"]

@@ -23,6 +23,28 @@ def _page(item: str) -> dict:
     }}
 
 
+DEC = {"type": ["string", "number", "null"], "description": "exact decimal; returned as a string"}
+DATE = {"type": ["string", "null"], "format": "date"}
+STAGE = {"type": "string", "enum": ["talks", "approved", "signed", "started", "producing"]}
+_PROJECT_FIELDS = {
+    "name": {"type": "string", "maxLength": 200}, "investor_name": {"type": "string", "maxLength": 200},
+    "investor_uscc": {"type": ["string", "null"], "description": "18-character USCC, check digit verified"},
+    "industry_code": {"type": "string", "pattern": "^[0-9]{2}$"}, "chain_id": {"type": ["integer", "null"]},
+    "source": {"type": "string", "enum": ["business_referral", "resident_team", "trip", "expo", "online", "agency",
+                                          "other"]},
+    "unit_id": {"type": "integer"}, "owner_id": {"type": "integer"}, "lead_leader_id": {"type": ["integer", "null"]},
+    "total_investment_wan": DEC, "fixed_asset_investment_wan": DEC, "land_area_mu": DEC, "floor_area_m2": DEC,
+    "expected_annual_output_wan": DEC, "expected_annual_tax_wan": DEC, "annual_energy_tce": DEC,
+    "annual_electricity_wan_kwh": DEC, "jobs": {"type": ["integer", "null"]},
+    "kind": {"type": "string", "enum": ["new", "capital_increase"]}, "parent_project_id": {"type": ["integer", "null"]},
+    "fund_origin": {"type": "string", "enum": ["city_outside", "province_outside", "foreign", "local"]},
+    "foreign_investment_usd_wan": DEC, "exchange_rate": DEC, "intention_agreement_date": DATE,
+    "location": {"type": ["string", "null"]}, "summary": {"type": ["string", "null"]},
+}
+_SCREENING_FIGURES = {k: DEC for k in ("total_investment_wan", "fixed_asset_investment_wan", "land_area_mu",
+                                        "floor_area_m2", "expected_annual_output_wan", "expected_annual_tax_wan",
+                                        "annual_energy_tce", "annual_electricity_wan_kwh")}
+
 SCHEMAS = {
     "Error": ERROR,
     "TokenRequest": {"type": "object", "required": ["username", "password"],
@@ -46,6 +68,59 @@ SCHEMAS = {
     "Industry": {"type": "object", "properties": {
         "code": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
         "section": {"type": "string"}}},
+    "ProjectInput": {"type": "object", "required": ["name", "investor_name", "industry_code", "source", "unit_id",
+                                                    "owner_id", "total_investment_wan", "fund_origin"],
+                     "properties": _PROJECT_FIELDS | {
+                         "contacts": {"type": "array", "maxItems": 10, "items": {"type": "object", "properties": {
+                             "name": {"type": "string"}, "title": {"type": "string"}, "phone": {"type": "string"}}}}}},
+    "ProjectPatch": {"type": "object", "required": ["version"],
+                     "properties": _PROJECT_FIELDS | {"version": {"type": "integer"}}},
+    "Project": {"type": "object", "properties": _PROJECT_FIELDS | {
+        "id": {"type": "integer"}, "stage": STAGE, "status": {"type": "string", "enum": ["active", "on_hold", "dropped"]},
+        "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "incentive_terms": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "kind": {"type": "string"}, "cap_wan": DEC,
+            "condition_stage": {"type": "string"}, "description": {"type": ["string", "null"]}}}},
+        "possible_duplicates": {"type": "array", "items": {"type": "object"}}}},
+    "ProjectPage": _page("Project"),
+    "TransitionInput": {"type": "object", "required": ["to", "effective_date"], "properties": {
+        "to": {"type": "string", "enum": ["approved", "signed", "started", "producing", "on_hold", "resume",
+                                          "dropped", "correction"]},
+        "effective_date": {"type": "string", "format": "date"}, "version": {"type": "integer"},
+        "meeting_name": {"type": "string"}, "minutes_no": {"type": "string"}, "conditions": {"type": "string"},
+        "contract_no": {"type": "string"}, "contract_investment_wan": DEC, "agreed_start_date": DATE,
+        "agreed_production_date": DATE,
+        "commitments": {"type": "array", "items": {"type": "object", "properties": {
+            "due_date": DATE, "amount_wan": DEC, "description": {"type": "string"}}}},
+        "incentive_terms": {"type": "array", "items": {"type": "object", "properties": {
+            "kind": {"type": "string"}, "cap_wan": DEC, "description": {"type": "string"},
+            "condition_stage": {"type": "string", "enum": ["signed", "started", "producing", "actual_tax"]}}}},
+        "land_area_mu": DEC, "land_certificate_no": {"type": "string"}, "reason": {"type": "string"},
+        "note": {"type": "string"}, "to_stage": STAGE}},
+    "Transition": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "from": STAGE, "to": {"type": "string"}, "kind": {"type": "string"},
+        "effective_date": {"type": "string", "format": "date"}, "actor": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"}}},
+    "PermitDone": {"type": "object", "required": ["done_date", "version"], "properties": {
+        "done_date": {"type": "string", "format": "date"}, "reference_no": {"type": "string"},
+        "note": {"type": "string"}, "version": {"type": "integer"}}},
+    "ScreeningInput": {"type": "object", "properties": _SCREENING_FIGURES | {
+        "industry_code": {"type": "string", "pattern": "^[0-9]{2}$"}}},
+    "Screening": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "project_id": {"type": "integer"}, "policy_version": {"type": "string"},
+        "indicators": {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in (
+            "tax_per_mu", "investment_intensity", "output_per_mu", "energy_per_output")}},
+        "scores": {"type": "object"}, "vetoes": {"type": "array", "items": {"type": "string"}},
+        "energy_review_tier": {"type": "string", "enum": ["none", "city", "province"]},
+        "score": {"type": ["string", "null"]},
+        "proposed_verdict": {"type": "string", "enum": ["pass", "conditional", "reject"]},
+        "verdict": {"type": ["string", "null"]}}},
+    "Decision": {"type": "object", "required": ["verdict", "comment", "negative_list_confirmed"], "properties": {
+        "verdict": {"type": "string", "enum": ["pass", "conditional", "reject"]}, "comment": {"type": "string"},
+        "conditions": {"type": ["string", "null"]}, "negative_list_confirmed": {"type": "boolean"}}},
+    "Policy": {"type": "object", "description": "A screening policy version (see the README for every field)"},
+    "PolicyPage": _page("Policy"),
     "UnitPage": _page("Unit"),
     "ChainPage": _page("Chain"),
     "IndustryPage": _page("Industry"),

@@ -69,14 +69,15 @@ def _full(project: Project) -> dict:
 
 @bp.get("/projects")
 @doc("The project ledger, filtered (stage, status, unit_id, chain_id, source, q, tier, lead_leader_id, "
-     "created_from/to, signed_from/to, sort, dir) and paged", params=LIST_PARAMS, statuses=(401, 422))
+     "created_from/to, signed_from/to, sort, dir) and paged", params=LIST_PARAMS, statuses=(401, 422),
+     response="ProjectPage")
 def list_projects():
     return paginated(ledger_query(api_user(), ProjectFilters.from_args(request.args)), serialize_project)
 
 
 @bp.post("/projects")
 @doc("Record a new project (stage talks); the response lists possible duplicate investors",
-     statuses=(400, 401, 403, 422), ok_status=201)
+     statuses=(400, 401, 403, 422), ok_status=201, body="ProjectInput", response="Project")
 @commit_after
 def create_project():
     data = json_body()
@@ -85,14 +86,14 @@ def create_project():
 
 
 @bp.get("/projects/<int:project_id>")
-@doc("One project; after signing also its incentive terms", statuses=(401, 404))
+@doc("One project; after signing also its incentive terms", statuses=(401, 404), response="Project")
 def get_project(project_id: int):
     return _full(project_for(api_user(), project_id))
 
 
 @bp.patch("/projects/<int:project_id>")
 @doc("Edit a project; send the `version` you read (409 when someone saved in between)",
-     statuses=(400, 401, 403, 404, 409, 422))
+     statuses=(400, 401, 403, 404, 409, 422), body="ProjectPatch", response="Project")
 @commit_after
 def patch_project(project_id: int):
     data = json_body()
@@ -142,7 +143,8 @@ def list_transitions(project_id: int):
 
 @bp.post("/projects/<int:project_id>/transitions")
 @doc("Move a project: `to` is a stage code, on_hold, resume, dropped (or correction, admins); "
-     "422 names what a gate is missing", statuses=(400, 401, 403, 404, 409, 422), ok_status=201)
+     "422 names what a gate is missing", statuses=(400, 401, 403, 404, 409, 422), ok_status=201,
+     body="TransitionInput", response="Transition")
 @commit_after
 def create_transition(project_id: int):
     data = json_body()
@@ -166,7 +168,7 @@ def list_permits(project_id: int):
 
 @bp.patch("/permits/<int:permit_id>")
 @doc("Record a permit as done: `done_date` (and `reference_no`, `note`) with its `version`",
-     statuses=(400, 401, 403, 404, 409, 422))
+     statuses=(400, 401, 403, 404, 409, 422), body="PermitDone")
 @commit_after
 def patch_permit(permit_id: int):
     data = json_body()

@@ -35,7 +35,8 @@ def serialize_screening(s) -> dict:
 
 @bp.post("/projects/<int:project_id>/screenings")
 @doc("Prepare a screening from the project's figures (the body may override them); returns indicators, "
-     "scores, vetoes, energy review tier and proposed verdict", statuses=(400, 401, 403, 404, 422), ok_status=201)
+     "scores, vetoes, energy review tier and proposed verdict", statuses=(400, 401, 403, 404, 409, 422),
+     ok_status=201, body="ScreeningInput", response="Screening")
 @commit_after
 def create_screening(project_id: int):
     project = project_for(api_user(), project_id, Action.WRITE)
@@ -57,14 +58,15 @@ def list_project_screenings(project_id: int):
 
 
 @bp.get("/screenings/<int:screening_id>")
-@doc("One screening", statuses=(401, 404))
+@doc("One screening", statuses=(401, 404), response="Screening")
 def get_screening(screening_id: int):
     return serialize_screening(services.screening_for(api_user(), screening_id))
 
 
 @bp.post("/screenings/<int:screening_id>/decision")
 @doc("Sign off a screening (leaders): verdict pass/conditional/reject, comment, conditions, "
-     "negative_list_confirmed; a signed screening is final (409)", statuses=(400, 401, 403, 404, 409, 422))
+     "negative_list_confirmed; a signed screening is final (409)", statuses=(400, 401, 403, 404, 409, 422),
+     body="Decision", response="Screening")
 @commit_after
 def decide_screening(screening_id: int):
     data = json_body()
@@ -83,7 +85,8 @@ def serialize_policy(policy: Policy) -> dict:
 
 
 @bp.get("/policies")
-@doc("Screening policies (准入标准), every version", params=("page", "per_page"), statuses=(401, 422))
+@doc("Screening policies (准入标准), every version", params=("page", "per_page"), statuses=(401, 422),
+     response="PolicyPage")
 def list_policies():
     from sqlalchemy import select
 
