@@ -16,8 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class BoundedIntConverter(IntegerConverter):
-    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
-        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+    """Ids beyond any table's range become 0, which matches no row: the lookup answers 404 as for any
+    unknown id (refusing them in routing would make Werkzeug answer 405, and SQLite would overflow)."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= 2**31 - 1 else 0
 
 
 def create_app(config) -> Flask:
@@ -28,7 +32,6 @@ def create_app(config) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config)
-    # Path ids beyond any table's range are simply "not found" (SQLite would overflow on them).
     app.url_map.converters["int"] = BoundedIntConverter
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations"))
     Path(app.instance_path).mkdir(exist_ok=True)

@@ -50,7 +50,9 @@ def test_wrong_transition_types_are_422(setup, api, body):
     assert _status(api.post(f"/api/v1/projects/{project.id}/transitions", json=body)) == 422
 
 
-@pytest.mark.parametrize("url", ["/api/v1/projects/99999999999999999999999", "/api/v1/projects?unit_id=99999999999999999999",
+@pytest.mark.parametrize("url", ["/api/v1/projects/99999999999999999999999",
+                                 "/api/v1/projects/34329308115/screenings", "/api/v1/screenings/34329308115",
+                                 "/api/v1/projects?unit_id=99999999999999999999",
                                  "/api/v1/projects?page=99999999999999999999"])
 def test_huge_numbers_in_urls_are_not_500(setup, api, url):
     api.login("staff_a")
@@ -60,6 +62,7 @@ def test_huge_numbers_in_urls_are_not_500(setup, api, url):
 def test_huge_numbers_on_web_pages_are_not_500(setup, auth, client):
     auth.login("admin")
     assert client.get("/projects/99999999999999999999999").status_code == 404
+    assert client.get("/admin/users/99999999999999999999999").status_code == 404
     assert client.get("/projects?page=99999999999999999999").status_code == 200
     assert client.get("/admin/users?page=99999999999999999999").status_code == 200
 
