@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-quick lint translations extract-messages bench clean system-runtime system-test
+.PHONY: run test test-quick lint translations extract-messages bench fuzz clean system-runtime system-test
 
 run: system-runtime $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
@@ -47,6 +47,10 @@ extract-messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
+
+# Fuzz the API against its OpenAPI document (schemathesis, about a minute; not part of `make test`).
+fuzz: $(VENV)/.installed
+	bash scripts/fuzz-api.sh
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite .pytest_cache
