@@ -157,3 +157,10 @@ def test_openapi_documents_every_api_endpoint(app, client):
     refs = set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(spec)))
     assert refs and refs <= set(spec["components"]["schemas"]), refs - set(spec["components"]["schemas"])
     assert "401" in spec["paths"]["/api/v1/users/me"]["get"]["responses"]
+
+
+def test_a_read_only_call_records_when_the_token_was_last_used(world, api):
+    api.login("staff_a")
+    assert api.get("/api/v1/users/me").status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is not None

@@ -182,8 +182,9 @@ def test_ledger_filters_search_and_export(setup, auth, client):
 
 def test_bad_filter_is_explained_not_a_500(setup, auth, client):
     auth.login("staff_a")
-    page = client.get("/projects?stage=finished&created_from=yesterday")
+    page = client.get("/projects?stage=finished&created_from=yesterday&unit_id=abc")
     assert page.status_code == 200 and "筛选条件有误" in page.text
+    assert "责任单位的取值无效。" in page.text and "unit_id" not in page.text.split("筛选条件有误")[1][:200]
 
 
 def test_ledger_queries_do_not_grow_with_rows(setup, auth, client):
@@ -280,3 +281,24 @@ def test_talks_without_recent_follow_up_are_stalled(setup, auth, client):
     section = home[home.index("在谈、超过"):home.index("审批手续逾期")]
     assert "久无跟进的在谈项目" in section and (date.today() - timedelta(days=150)).isoformat() in section
     assert "近期跟进过的在谈项目" not in section and "刚登记的在谈项目" not in section
+
+
+def test_the_groundbreaking_checklist_reads_the_same_permits_as_the_gate(setup, auth, client):
+    from crm.pipeline.permits import permits_of
+
+    project = ProjectFactory(unit=setup.unit_a, owner=setup.staff_a)
+    signed_screening(project, setup.leader)
+    pipeline.apply_transition(setup.staff_a, project, gate_data("approved", D0))
+    pipeline.apply_transition(setup.staff_a, project, gate_data("signed", D0))
+    eia = next(pm for pm in permits_of(project) if pm.kind == "eia")
+    eia.required = False  # e.g. the rules changed after signing: the stored row is what the gate checks
+    db.session.commit()
+    auth.login("staff_a")
+    checklist = client.get(f"/projects/{project.id}").text.split('id="checklist"')[1].split("</ul>")[0]
+    assert "审批手续：施工许可" in checklist and "审批手续：环评" not in checklist
+
+
+def test_viewers_are_not_offered_project_registration(setup, auth, client):
+    auth.login("viewer")
+    assert "登记项目" not in client.get("/projects").text
+    assert client.get("/projects/new").status_code == 403

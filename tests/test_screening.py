@@ -1,6 +1,5 @@
 """Pre-review screening (DOMAIN.md §4): policies, preparing, signing off, and the gate it opens."""
 
-from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -229,8 +228,8 @@ def test_screening_inputs_stay_exact(setup, api):
                              expected_annual_tax_wan=Decimal(1000), fixed_asset_investment_wan=Decimal(900))
     api.login("staff_a")
     body = api.post(f"/api/v1/projects/{project.id}/screenings").json
-    assert body["indicators"]["tax_per_mu"].startswith("333.3333333")
-    assert date.today() - timedelta(days=1) < date.fromisoformat(body["created_at"][:10]) + timedelta(days=1)
+    assert body["indicators"]["tax_per_mu"].startswith("333.3333333")  # 1000 / 3, unrounded
+    assert body["inputs"]["land_area_mu"] == "3.00"
 
 
 def test_the_screenings_energy_tier_makes_the_energy_review_required(setup, project, api):
@@ -362,3 +361,17 @@ def test_long_names_keep_their_version_in_the_label(setup, project, api):
     api.post("/api/v1/policies", json={"revises": setup.city.id, "name": "示" * 200})
     api.login("staff_a")
     assert api.post(f"/api/v1/projects/{project.id}/screenings").json["policy_version"].endswith(" v2")
+
+
+def test_the_policy_list_does_not_query_per_policy(setup, api):
+    from tests.querycount import count_queries
+
+    api.login("admin")
+    api.get("/api/v1/policies")  # the first call also records the token's last use
+    with count_queries() as few:
+        api.get("/api/v1/policies")
+    for n in range(5):
+        api.post("/api/v1/policies", json=CITY | {"name": f"备用标准{n}", "active": False})
+    with count_queries() as many:
+        assert [p["used"] for p in api.get("/api/v1/policies").json["items"]] == [False] * 6
+    assert len(many) == len(few)

@@ -56,6 +56,8 @@ def authenticate():
     token = token_for(raw.strip())
     if token is None:
         raise unauthorized(_("令牌无效、已过期或已被吊销，请重新获取。"))
+    if token in db.session.dirty:
+        db.session.commit()  # the "last used" touch, before the view: read-only calls commit nothing else
     g.api_token = token
     g.api_user = token.user
     set_actor(token.user.id, "api", f"{request.method} {request.path}"[:200])

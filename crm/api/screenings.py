@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from crm.api import bp
 from crm.api.base import api_user, commit_after, doc, iso, json_body, paginated
@@ -45,8 +47,6 @@ def create_screening(project_id: int):
 
 
 def _has_body() -> bool:
-    from flask import request
-
     return bool(request.get_data(cache=True).strip())
 
 
@@ -74,13 +74,13 @@ def decide_screening(screening_id: int):
     return serialize_screening(services.decide(api_user(), screening, data))
 
 
-def serialize_policy(policy: Policy) -> dict:
+def serialize_policy(policy: Policy, used: bool | None = None) -> dict:
     data = {field: getattr(policy, field) for field in policy_rules.POLICY_FIELDS}
     for field, value in data.items():
         if value is not None and not isinstance(value, bool | int | str | list):
             data[field] = str(value)
     return data | {"id": policy.id, "family_id": policy.family_id, "version": policy.version,
-                   "active": policy.active, "used": policy_rules.is_used(policy),
+                   "active": policy.active, "used": policy_rules.is_used(policy) if used is None else used,
                    "created_at": iso(policy.created_at)}
 
 
@@ -88,9 +88,9 @@ def serialize_policy(policy: Policy) -> dict:
 @doc("Screening policies (准入标准), every version", params=("page", "per_page"), statuses=(401, 422),
      response="PolicyPage")
 def list_policies():
-    from sqlalchemy import select
-
-    return paginated(select(Policy).order_by(Policy.family_id, Policy.version.desc()), serialize_policy)
+    used = policy_rules.used_policy_ids()  # one query for the page, not one per policy
+    return paginated(select(Policy).order_by(Policy.family_id, Policy.version.desc()),
+                     lambda policy: serialize_policy(policy, policy.id in used))
 
 
 @bp.post("/policies")

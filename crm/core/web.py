@@ -136,9 +136,10 @@ def register_template_helpers(app: Flask) -> None:
     from crm.audit.services import SOURCE_LABELS, field_label, present
     from crm.core.formatting import format_wan, two_places
     from crm.core.permissions import Action, can
+    from crm.projects.services import may_record_projects
     from crm.projects.templating import LABELS
 
-    app.jinja_env.globals.update(get_locale=get_locale, can=can, LABELS=LABELS, Action=Action, nav_items=nav_items,
+    app.jinja_env.globals.update(get_locale=get_locale, can=can, LABELS=LABELS, may_record_projects=may_record_projects, Action=Action, nav_items=nav_items,
                                  audit_action_labels=AUDIT_ACTION_LABELS,
                                  audit_source_labels=SOURCE_LABELS, field_label=field_label,
                                  audit_rows=present, record_labels=RECORD_LABELS)

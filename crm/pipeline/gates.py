@@ -16,7 +16,7 @@ from crm.core.dates import local_date, local_today
 from crm.core.errors import GateNotMet
 from crm.extensions import db
 from crm.pipeline.models import INCENTIVE_CONDITIONS, Contract
-from crm.pipeline.permits import PERMIT_LABELS, missing_permits
+from crm.pipeline.permits import PERMIT_LABELS, missing_permits, permits_of
 from crm.projects.constants import MAX_AMOUNT_WAN, MAX_LAND_MU, Stage
 from crm.projects.models import Project
 from crm.screening.models import Screening
@@ -169,14 +169,9 @@ def checklist(project: Project) -> list[tuple[str, bool]]:
         return [(_("正式投资合同：编号、签约日期、合同投资额"), False), (_("分期投资承诺，合计等于合同投资额"), False),
                 (_("约定开工、投产日期和政策奖扶条款"), False)]
     if nxt == Stage.STARTED:
-        missing = {pm.kind for pm in missing_permits(project, local_today())}
+        # The same permit rows the 开工 gate reads, so the checklist and the gate never disagree.
+        today = local_today()
         return [(_("供地：面积（亩）和不动产权证号"), False)] + [
-            (_("审批手续：%(kind)s", kind=_(label)), kind not in missing)
-            for kind, label in PERMIT_LABELS.items() if kind in _required(project)]
+            (_("审批手续：%(kind)s", kind=_(PERMIT_LABELS[pm.kind])), pm.done_date is not None and pm.done_date <= today)
+            for pm in permits_of(project) if pm.required]
     return []
-
-
-def _required(project: Project) -> set[str]:
-    from crm.pipeline.permits import required_permit_kinds
-
-    return required_permit_kinds(project)

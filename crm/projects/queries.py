@@ -58,8 +58,8 @@ class ProjectFilters:
             sort=args.get("sort") if args.get("sort") in SORTS else "updated",
             desc=args.get("dir", "desc") != "asc",
         )
-        for name in ("unit_id", "chain_id", "lead_leader_id"):
-            setattr(f, name, e.run(name, p.ref_id, args.get(name), name, label=name))
+        for name, label in (("unit_id", _("责任单位")), ("chain_id", _("产业链")), ("lead_leader_id", _("包保领导"))):
+            setattr(f, name, e.run(name, p.ref_id, args.get(name), name, label=label))
         for name in ("created_from", "created_to", "signed_from", "signed_to"):
             setattr(f, name, e.run(name, p.a_date, args.get(name), name, label=_("日期")))
         e.raise_if_any(_("筛选条件有误。"))

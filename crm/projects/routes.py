@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from crm.core.errors import ServiceError
 from crm.core.forms import run_service
-from crm.core.permissions import Action, can
+from crm.core.permissions import Action
 from crm.core.web import page_arg
 from crm.pipeline import permits as permit_rules
 from crm.pipeline import services as pipeline
@@ -74,7 +74,7 @@ def _project_data(form: ProjectForm) -> dict:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    if not any(can(current_user, Action.WRITE, uid) for uid, _n in choices.unit_choices_for(current_user)):
+    if not services.may_record_projects(current_user):
         abort(403)
     form = _project_form()
     created = []

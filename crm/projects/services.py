@@ -173,8 +173,13 @@ def _apply(project: Project, c: dict) -> None:
     ).lower()[:600]
 
 
+def may_record_projects(actor) -> bool:
+    """Who may register projects at all (in which unit is checked with the data): not viewers."""
+    return can(actor, Action.WRITE, actor.unit_id)
+
+
 def create_project(actor, data: dict, contacts: list[dict] | None = None) -> Project:
-    if not can(actor, Action.WRITE, actor.unit_id):
+    if not may_record_projects(actor):
         raise PermissionDenied(_("您的角色只能查看项目，不能登记项目。"))
     c = clean_project_data(data)
     _check_references(actor, c, None)

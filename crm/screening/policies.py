@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from crm.core import parsing as p
-from crm.core.errors import Conflict
 from crm.core.permissions import Action, require
 from crm.extensions import db
 from crm.reference.models import IndustryDivision
@@ -143,9 +142,8 @@ def is_used(policy: Policy) -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(Screening).where(Screening.policy_id == policy.id)))
 
 
-def refuse_change_if_used(policy: Policy) -> None:
-    if is_used(policy):
-        raise Conflict(_("该版本已被预审使用，不能修改；修改将生成新版本。"))
+def used_policy_ids() -> set[int]:
+    return set(db.session.scalars(select(Screening.policy_id).where(Screening.policy_id.is_not(None)).distinct()))
 
 
 def policy_for(project) -> Policy | None:

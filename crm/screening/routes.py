@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from crm.admin.routes import admin_required
 from crm.core.forms import run_service
-from crm.core.permissions import Action, can
+from crm.core.permissions import Action
 from crm.extensions import db
 from crm.projects.access import project_for
 from crm.reference.services import list_items
@@ -158,7 +158,3 @@ def activate(policy_id: int):
     if run_service(form, lambda: policy_rules.activate_policy(current_user, current)):
         flash(_("已启用。"), "success")
     return redirect(url_for("screening.policies"))
-
-
-def can_prepare(project) -> bool:
-    return can(current_user, Action.WRITE, project.unit_id) and project.archived_at is None
