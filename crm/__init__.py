@@ -53,6 +53,7 @@ def create_app(config) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from crm import models  # noqa: F401  (every model registered before use)
+    from crm.core import text_guard  # noqa: F401  (registers the flush hook that refuses bad text)
     from crm.core.i18n import select_locale
 
     db.init_app(app)

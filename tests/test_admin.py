@@ -34,7 +34,7 @@ def test_admin_creates_a_user_who_can_then_sign_in(world, auth, client):
     ({"unit_id": "1", "password": "weak"}, "密码至少 8 位，须同时包含字母和数字。"),
     ({"unit_id": "1", "username": "bad name!"}, "用户名只能包含字母、数字、下划线、点和连字符。"),
     ({"unit_id": "1", "email": "not-an-email"}, "邮箱格式不正确。"),
-    ({"unit_id": "1", "name": "名" * 65}, "字段长度不能超过 64 个字符。"),
+    ({"unit_id": "1", "name": "名" * 65}, "最多 64 个字符（现有 65 个）"),
     ({"unit_id": "99999"}, "请选择有效的单位。"),
 ])
 def test_bad_user_input_is_explained_and_nothing_is_created(world, auth, overrides, message):

@@ -150,7 +150,7 @@ def test_openapi_documents_every_api_endpoint(app, client):
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            path = rule.rule.replace("<int:", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method.lower()) in documented, f"{method} {path} is not in the OpenAPI document"
     assert spec["paths"]["/api/v1/auth/token"]["post"]["security"] == []

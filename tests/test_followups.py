@@ -100,7 +100,7 @@ def test_follow_up_without_a_next_action_is_fine(world, auth, project):
     ({"next_action_due": "-5"}, "完成时限不能早于跟进日期。"),
     ({"notes": ""}, "请填写跟进情况。"),
     ({"notes": "   "}, "请填写跟进情况。"),
-    ({"notes": "情" * 5001}, "跟进情况过长（最多 5000 个字符）。"),
+    ({"notes": "情" * 5001}, "最多 5000 个字符（现有 5001 个）"),
     ({"next_action_owner_id": "staff_b"}, "负责人须为项目责任单位的在岗人员或分管领导。"),
     ({"next_action_owner_id": "viewer"}, "负责人须为项目责任单位的在岗人员或分管领导。"),
     ({"next_action_owner_id": "99999"}, "负责人须为项目责任单位的在岗人员或分管领导。"),
@@ -129,7 +129,7 @@ def test_ten_megabytes_of_notes_are_refused(world, auth, project, api):
                               form_page="/")
     assert response.status_code in (200, 413)
     if response.status_code == 200:
-        assert "跟进情况过长（最多 5000 个字符）。" in response.text
+        assert "最多 5000 个字符" in response.text
     else:
         assert "提交内容过大" in response.text
     api.login("staff_a")
@@ -142,7 +142,7 @@ def test_ten_megabytes_of_notes_are_refused(world, auth, project, api):
 def test_services_refuse_overlong_notes_with_the_field_named(world, project):
     with pytest.raises(ValidationFailed) as err:
         _add(world, project, notes="情" * 5001)
-    assert err.value.message == "跟进情况过长（最多 5000 个字符）。" and "notes" in err.value.fields
+    assert err.value.message == "跟进情况过长（最多 5000 个字符，现有 5001 个）。" and "notes" in err.value.fields
     db.session.rollback()
     assert _count() == 0
 
@@ -301,7 +301,8 @@ def test_api_stale_patch_is_409_and_changes_nothing(world, api, project):
     ({"next_action_owner_id": True}, "next_action_owner_id", "负责人须为项目责任单位的在岗人员或分管领导。"),
     ({"next_action_owner_id": None}, "next_action_owner_id", "有下一步工作时，请选择负责人。"),
     ({"next_action_due": "2000-01-01"}, "next_action_due", "完成时限不能早于跟进日期。"),
-    ({"followed_on": "2999-01-01", "next_action_due": "2999-01-02"}, "followed_on", "跟进日期不能晚于今天。"),
+    ({"followed_on": "2099-01-01", "next_action_due": "2099-01-02"}, "followed_on", "跟进日期不能晚于今天。"),
+    ({"followed_on": "2999-01-01", "next_action_due": "2999-01-02"}, "followed_on", "跟进日期应在 1990-01-01 至 2100-12-31 之间。"),
 ])
 def test_api_validation_errors_name_the_field(world, api, project, overrides, field, message):
     api.login("staff_a")

@@ -57,7 +57,7 @@ def test_staff_registers_a_project_and_sees_its_page(setup, auth, client):
     ({"total_investment_wan": "99999999999"}, "总投资超出合理范围"),
     ({"land_area_mu": "0"}, "不新增用地的项目请把用地面积留空并填写租用厂房面积，不要填 0。"),
     ({"fixed_asset_investment_wan": "130000"}, "固定资产投资不能大于总投资。"),
-    ({"summary": "很长" * 3000}, "字段长度不能超过 5000 个字符。"),
+    ({"summary": "很长" * 3000}, "最多 5000 个字符（现有 6000 个）"),
     ({"name": ""}, "请填写项目名称。"),
     ({"industry_code": ""}, "请填写行业大类。"),
 ])

@@ -8,6 +8,7 @@ from functools import wraps
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from crm.audit.services import set_actor
 from crm.auth.services import token_for
@@ -28,12 +29,15 @@ def unauthorized(message: str | None = None) -> ApiError:
 
 
 def doc(summary: str, *, body: str | None = None, response: str | None = None, public: bool = False,
-        params: tuple[str, ...] = (), statuses: tuple[int, ...] = (), ok_status: int = 200):
-    """Describe an endpoint for /api/v1/openapi.json; `public` endpoints need no token."""
+        params: tuple[str, ...] = (), statuses: tuple[int, ...] = (), ok_status: int = 200,
+        path_schemas: dict | None = None):
+    """Describe an endpoint for /api/v1/openapi.json; `public` endpoints need no token. Path
+    parameters are integers unless `path_schemas` gives their schema."""
 
     def decorate(view):
         view.api_doc = {"summary": summary, "body": body, "response": response, "public": public,
-                        "params": params, "statuses": statuses, "ok_status": ok_status}
+                        "params": params, "statuses": statuses, "ok_status": ok_status,
+                        "path_schemas": path_schemas or {}}
         if public:
             return view
 
@@ -77,13 +81,40 @@ def api_user():
     return g.api_user
 
 
+def _too_large() -> ApiError:
+    return ApiError(413, "too_large", _("请求体过大（最多 %(n)s KB）。", n=current_app.config["MAX_JSON_BYTES"] // 1024))
+
+
+def _body_bytes() -> bytes:
+    """The request body, refused past MAX_JSON_BYTES. A chunked body has no Content-Length, and a
+    limited stream stops silently at its limit: read one byte more than allowed to tell."""
+    limit = current_app.config["MAX_JSON_BYTES"]
+    if request.content_length and request.content_length > limit:
+        raise _too_large()
+    request.max_content_length = limit + 1
+    try:
+        data = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise _too_large() from None
+    if len(data) > limit:
+        raise _too_large()
+    return data
+
+
+def has_body() -> bool:
+    """Did the client send a body at all?"""
+    return bool(_body_bytes().strip())
+
+
 def json_body() -> dict:
-    """The request's JSON object, or a 400 that says what is wrong with it."""
-    if request.content_length and request.content_length > current_app.config["MAX_JSON_BYTES"]:
-        raise ApiError(413, "too_large", _("请求体过大。"))
+    """The request's JSON object, or a 400/413 that says what is wrong with it."""
     if not request.is_json:
         raise ApiError(400, "bad_request", _("请求体必须是 JSON，并带有 Content-Type: application/json。"))
-    data = request.get_json(silent=True)
+    _body_bytes()
+    try:
+        data = request.get_json(silent=True)  # parses the body read above
+    except RecursionError:  # nested thousands of levels deep: no request of ours looks like that
+        raise ApiError(400, "bad_request", _("请求体嵌套层级过深。")) from None
     if data is None:
         raise ApiError(400, "bad_request", _("请求体不是有效的 JSON。"))
     if not isinstance(data, dict):

@@ -96,7 +96,10 @@ SCHEMAS = {
         "incentive_terms": {"type": "array", "items": {"type": "object", "properties": {
             "kind": {"type": "string"}, "cap_wan": DEC, "description": {"type": "string"},
             "condition_stage": {"type": "string", "enum": ["signed", "started", "producing", "actual_tax"]}}}},
-        "land_area_mu": DEC, "land_certificate_no": {"type": "string"}, "reason": {"type": "string"},
+        "land_area_mu": DEC, "land_certificate_no": {"type": "string"},
+        "reason": {"type": "string", "description": "dropped: the drop reason's code or its label, from "
+                                                    "/api/v1/reference/drop_reason (e.g. 企业战略调整); "
+                                                    "correction: why"},
         "note": {"type": "string"}, "to_stage": STAGE}},
     "Transition": {"type": "object", "properties": {
         "id": {"type": "integer"}, "from": STAGE, "to": {"type": "string"}, "kind": {"type": "string"},
@@ -121,6 +124,9 @@ SCHEMAS = {
         "conditions": {"type": ["string", "null"]}, "negative_list_confirmed": {"type": "boolean"}}},
     "Policy": {"type": "object", "description": "A screening policy version (see the README for every field)"},
     "PolicyPage": _page("Policy"),
+    "ReferenceList": {"type": "object", "properties": {
+        "kind": {"type": "string"}, "items": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string"}, "label": {"type": "string"}}, "required": ["code", "label"]}}}},
     "UnitPage": _page("Unit"),
     "ChainPage": _page("Chain"),
     "IndustryPage": _page("Industry"),
@@ -151,8 +157,8 @@ def _operation(view, rule) -> dict:
         responses[str(status)] = {"description": STATUS_TEXT[status],
                                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     op = {"summary": info["summary"], "operationId": rule.endpoint.removeprefix("api."), "responses": responses}
-    path_params = [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
-                   for name in rule.arguments]
+    path_params = [{"name": name, "in": "path", "required": True,
+                    "schema": info["path_schemas"].get(name, {"type": "integer"})} for name in sorted(rule.arguments)]
     op["parameters"] = path_params + [PARAMS[p] for p in info["params"]]
     if info["body"]:
         op["requestBody"] = {"required": True, "content": {"application/json": {

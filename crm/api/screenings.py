@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.api import bp
-from crm.api.base import api_user, commit_after, doc, iso, json_body, paginated
+from crm.api.base import api_user, commit_after, doc, has_body, iso, json_body, paginated
 from crm.core.errors import NotFound
 from crm.core.parsing import MAX_ID, whole_number
 from crm.core.permissions import Action, require
@@ -42,12 +41,8 @@ def serialize_screening(s) -> dict:
 @commit_after
 def create_screening(project_id: int):
     project = project_for(api_user(), project_id, Action.WRITE)
-    overrides = json_body() if _has_body() else {}
+    overrides = json_body() if has_body() else {}
     return serialize_screening(services.prepare_screening(api_user(), project, overrides)), 201
-
-
-def _has_body() -> bool:
-    return bool(request.get_data(cache=True).strip())
 
 
 @bp.get("/projects/<int:project_id>/screenings")

@@ -4,15 +4,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, SubmitField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from crm.attachments.models import ATTACHMENT_CATEGORIES
+from crm.core.forms import MaxLength
 
 
 class AttachmentForm(FlaskForm):
     file = FileField(_l("文件"), validators=[FileRequired(_l("请选择要上传的文件。"))])
     category = SelectField(_l("类别"), choices=[(k, _l(v)) for k, v in ATTACHMENT_CATEGORIES.items()])
-    note = StringField(_l("说明"), validators=[Optional(), Length(max=500, message=_l("说明最多 500 个字符。"))])
+    note = StringField(_l("说明"), validators=[Optional(), MaxLength(500)])
     submit = SubmitField(_l("上传"))
 
 

@@ -27,7 +27,9 @@ def _flash_form_errors(form) -> None:
 
 
 def download_response(attachment, path):
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+    # Werkzeug adds "; charset=utf-8" to text types itself: pass the bare type, or it appears twice.
+    mimetype = attachment.content_type.split(";", 1)[0].strip()
+    response = send_file(path, mimetype=mimetype, as_attachment=True,
                          download_name=attachment.filename, etag=attachment.sha256, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-cache"

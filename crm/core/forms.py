@@ -1,13 +1,20 @@
 """Form helpers shared by every feature."""
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import Length, Optional
 
 from crm.core.errors import ServiceError
 
 
 def apply_service_errors(form, err: ServiceError) -> None:
     """Show a service's refusal on the form: field messages beside their fields; the whole
-    message flashed as well whenever some of it has no field on this form to sit beside."""
+    message flashed as well whenever some of it has no field on this form to sit beside
+    (and always when there is no form on the page, e.g. a one-button action)."""
+    if form is None:
+        flash(err.message, "danger")
+        return
     unplaced = not err.fields
     for name, messages in err.fields.items():
         field = form._fields.get(name)
@@ -37,9 +44,15 @@ def coerce_optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+class MaxLength(Length):
+    """A length limit the server enforces with a message, without telling the browser: a `maxlength`
+    attribute silently cuts a pasted 5,000-character text to the limit, and the user never learns."""
+
+    def __init__(self, max: int) -> None:  # noqa: A002  (WTForms' own name)
+        super().__init__(max=max, message=_l("最多 %(max)d 个字符（现有 %(length)d 个），请精简后再提交。"))
+        self.field_flags = {}  # Length.__init__ sets maxlength here, which widgets render
+
+
 def amount_field(label):
     """A decimal typed as text: the services parse it, so the web and the API refuse the same input."""
-    from wtforms import StringField
-    from wtforms.validators import Length, Optional
-
-    return StringField(label, validators=[Optional(), Length(max=20)], render_kw={"inputmode": "decimal"})
+    return StringField(label, validators=[Optional(), MaxLength(20)], render_kw={"inputmode": "decimal"})

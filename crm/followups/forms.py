@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
-from crm.core.forms import coerce_optional_int
+from crm.core.forms import MaxLength, coerce_optional_int
 from crm.followups.models import FOLLOW_UP_KINDS
 
 
@@ -12,15 +12,15 @@ class FollowUpForm(FlaskForm):
 
     followed_on = DateField(_l("跟进日期"), validators=[InputRequired(_l("请填写跟进日期。"))])
     kind = SelectField(_l("方式"), choices=[(k, _l(v)) for k, v in FOLLOW_UP_KINDS.items()])
-    people = StringField(_l("参与人员"), validators=[Optional(), Length(max=300, message=_l("参与人员过长（最多 300 个字符）。"))],
+    people = StringField(_l("参与人员"), validators=[Optional(), MaxLength(300)],
                          description=_l("我方及对方参与人员，如：李晓燕；某公司副总经理王某"))
     notes = TextAreaField(
         _l("跟进情况"),
-        validators=[InputRequired(_l("请填写跟进情况。")), Length(max=5000, message=_l("跟进情况过长（最多 5000 个字符）。"))],
+        validators=[InputRequired(_l("请填写跟进情况。")), MaxLength(5000)],
         render_kw={"rows": 4},
     )
     next_action = StringField(_l("下一步工作"),
-                              validators=[Optional(), Length(max=500, message=_l("下一步工作过长（最多 500 个字符）。"))])
+                              validators=[Optional(), MaxLength(500)])
     next_action_due = DateField(_l("完成时限"), validators=[Optional()])
     next_action_owner_id = SelectField(_l("负责人"), coerce=coerce_optional_int, validate_choice=False)
     version = HiddenField()

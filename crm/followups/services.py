@@ -56,7 +56,7 @@ def _validated(project: Project, data: dict, today: date, *, keep_owner_id: int 
         _refuse("followed_on", _("跟进日期不能晚于今天。"))
     kind = p.choice(data.get("kind"), "kind", FOLLOW_UP_KINDS, label=_("跟进方式"))
     people = p.text(data.get("people"), "people", max_length=MAX_PEOPLE, label=_("参与人员"))
-    notes = p.text(data.get("notes"), "notes", max_length=MAX_NOTES, required=True, label=_("跟进情况"))
+    notes = p.text(data.get("notes"), "notes", max_length=MAX_NOTES, multiline=True, required=True, label=_("跟进情况"))
     next_action = p.text(data.get("next_action"), "next_action", max_length=MAX_NEXT_ACTION, label=_("下一步工作"))
     due = p.a_date(data.get("next_action_due"), "next_action_due", label=_("完成时限"))
     owner_id = data.get("next_action_owner_id")

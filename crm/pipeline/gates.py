@@ -70,7 +70,7 @@ def approved_gate(project: Project, data: dict, effective: date, gate: Gate) -> 
         "minutes_no": gate.value("minutes_no", p.text, data.get("minutes_no"), "minutes_no", max_length=100,
                                  required=True, label=_("会议纪要编号")),
         # A conditional screening's conditions go with the approval unless the meeting stated its own.
-        "conditions": gate.value("conditions", p.text, data.get("conditions"), "conditions", max_length=5000,
+        "conditions": gate.value("conditions", p.text, data.get("conditions"), "conditions", max_length=5000, multiline=True,
                                  label=_("附加条件")) or (screening.conditions if screening else None),
     }
 

@@ -25,7 +25,7 @@ from crm.pipeline.permits import create_permits
 from crm.projects.access import require_active_record
 from crm.projects.constants import STAGE_LABELS, STATUS_LABELS, Stage, Status, next_stage, stage_index
 from crm.projects.models import Project
-from crm.reference.services import list_items
+from crm.reference.services import list_item_code
 
 
 def transitions_of(project: Project) -> list[Transition]:
@@ -116,7 +116,7 @@ def _advance(actor, project: Project, to_stage: Stage, data: dict) -> Transition
         values = {}
     gate.check(_(STAGE_LABELS[to_stage]))
     transition = _record(actor, project, "advance", when, to_stage=to_stage, note=p.text(
-        data.get("note"), "note", max_length=5000, label=_("备注")))
+        data.get("note"), "note", max_length=5000, multiline=True, label=_("备注")))
     _store_gate_record(project, transition, to_stage, values)
     return transition
 
@@ -147,7 +147,7 @@ def hold(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     if project.status != Status.ACTIVE:
         raise GateNotMet(_("只有推进中的项目可以暂缓（当前状态：%(s)s）。", s=_(STATUS_LABELS[Status(project.status)])))
-    note = p.text(data.get("note"), "note", max_length=5000, required=True, label=_("暂缓原因"))
+    note = p.text(data.get("note"), "note", max_length=5000, multiline=True, required=True, label=_("暂缓原因"))
     return _record(actor, project, "hold", when, to_status=Status.ON_HOLD, note=note)
 
 
@@ -155,7 +155,7 @@ def resume(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     if project.status != Status.ON_HOLD:
         raise GateNotMet(_("只有暂缓中的项目可以恢复推进。"))
-    note = p.text(data.get("note"), "note", max_length=5000, label=_("备注"))
+    note = p.text(data.get("note"), "note", max_length=5000, multiline=True, label=_("备注"))
     return _record(actor, project, "resume", when, to_status=Status.ACTIVE, note=note)
 
 
@@ -163,9 +163,8 @@ def drop(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     if project.status == Status.DROPPED:
         raise GateNotMet(_("项目已终止。"))
-    codes = {item.code for item in list_items("drop_reason")}
-    reason = p.choice(data.get("reason"), "reason", codes, label=_("终止原因"))
-    note = p.text(data.get("note"), "note", max_length=5000, label=_("说明"))
+    reason = list_item_code("drop_reason", data.get("reason"), "reason", label=_("终止原因"))
+    note = p.text(data.get("note"), "note", max_length=5000, multiline=True, label=_("说明"))
     if reason == "other" and not note:
         raise ValidationFailed(_("终止原因为“其他”时请填写说明。"), {"note": [_("请填写说明。")]})
     project.drop_reason_code = reason
@@ -188,7 +187,7 @@ def correct(actor, project: Project, data: dict) -> Transition:
         project.drop_reason_code = None
     correction = _record(actor, project, "correction", when, to_stage=to_stage,
                          to_status=Status.ACTIVE if reopening else project.status, reason=reason,
-                         note=p.text(data.get("note"), "note", max_length=5000, label=_("说明")))
+                         note=p.text(data.get("note"), "note", max_length=5000, multiline=True, label=_("说明")))
     _void_undone_records(project, to_stage, correction)
     return correction
 

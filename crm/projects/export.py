@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from crm.core.dates import local_date
+from crm.core.excel import safe_row
 from crm.core.i18n import N_
 from crm.extensions import db
 from crm.projects.constants import FUND_ORIGIN_LABELS, SOURCE_LABELS, STAGE_LABELS, STATUS_LABELS
@@ -43,16 +44,6 @@ COLUMNS = (
 )
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """Text a user typed must stay text: a leading = or @ would make Excel run it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def ledger_workbook(stmt) -> BytesIO:
     book = Workbook(write_only=False)
     sheet = book.active
@@ -64,7 +55,7 @@ def ledger_workbook(stmt) -> BytesIO:
         if count > MAX_ROWS:
             sheet.append([_("仅导出前 %(n)s 条，请缩小筛选范围。", n=MAX_ROWS)])
             break
-        sheet.append([_cell(value(project)) for _header, value, _fmt in COLUMNS])
+        sheet.append(safe_row(value(project) for _header, value, _fmt in COLUMNS))
     for index, (header, _value, fmt) in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(10, len(header) * 2 + 2)

@@ -82,7 +82,7 @@ def clean_project_data(data: dict) -> dict:
                                           "intention_agreement_date", label=_("意向协议签订日期"),
                                           not_after=local_today()),
         "location": e.run("location", p.text, data.get("location"), "location", max_length=200, label=_("落地地点")),
-        "summary": e.run("summary", p.text, data.get("summary"), "summary", max_length=5000, label=_("项目简介")),
+        "summary": e.run("summary", p.text, data.get("summary"), "summary", max_length=5000, multiline=True, label=_("项目简介")),
     }
     for field, label, required in (("unit_id", _("责任单位"), True), ("owner_id", _("责任人"), True),
                                    ("lead_leader_id", _("包保领导"), False), ("chain_id", _("产业链"), False),
@@ -214,13 +214,14 @@ def _clean_contacts(rows) -> list[ProjectContact]:
 
 def update_contacts(project: Project, rows: list[dict]) -> None:
     """Rows line up with the project's contacts, then new ones. A blanked row keeps the contact:
-    people are corrected, never silently removed."""
-    if not isinstance(rows, list):
+    people are corrected, never silently removed. The same shape and cap as on creation."""
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         _clean_contacts(rows)  # explains what a contact list should look like
     existing = list(project.contacts)
-    for i, row in enumerate(rows):
-        if all(p.blank(row.get(k)) for k in ("name", "title", "phone")):
-            continue
+    filled = [(i, row) for i, row in enumerate(rows) if not all(p.blank(row.get(k)) for k in ("name", "title", "phone"))]
+    if len(existing) + sum(1 for i, _row in filled if i >= len(existing)) > MAX_CONTACTS:
+        raise ValidationFailed(_("联系人最多 %(n)s 个。", n=MAX_CONTACTS), {"contacts": [_("过多。")]})
+    for i, row in filled:
         cleaned = _clean_contacts([row])[0]  # validates the one row
         if i < len(existing):
             contact = existing[i]

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.audit.services import record_extra_change
+from crm.core import parsing as p
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.models import utcnow
 from crm.core.permissions import Action, require
@@ -104,6 +105,22 @@ def list_items(kind: str, include_archived: bool = False) -> list[ListItem]:
     if not include_archived:
         stmt = stmt.where(ListItem.archived_at.is_(None))
     return list(db.session.scalars(stmt))
+
+
+def list_item_code(kind: str, value, field: str, *, label: str) -> str:
+    """The code of a live entry of list `kind`, given its code or its label (integrators send either:
+    "企业战略调整" or its code). An unknown value is refused naming the valid entries."""
+    items = list_items(kind)
+    if p.blank(value):
+        message = _("请选择%(label)s。", label=label)
+        raise ValidationFailed(message, {field: [message]})
+    for item in items:
+        if isinstance(value, str) and value.strip() in (item.code, item.label):
+            return item.code
+    valid = "、".join(f"{item.label}（{item.code}）" for item in items)
+    message = _("%(label)s的取值无效，可选：%(valid)s（见 /api/v1/reference/%(kind)s）。", label=label, valid=valid,
+                kind=kind)
+    raise ValidationFailed(message, {field: [message]})
 
 
 def _check_item(kind: str, data: dict, item: ListItem | None) -> None:

@@ -40,7 +40,7 @@ def clean_policy_data(data: dict) -> dict:
     e = p.FieldErrors()
     c = {
         "name": e.run("name", p.text, data.get("name"), "name", max_length=200, required=True, label=_("准入标准名称")),
-        "source": e.run("source", p.text, data.get("source"), "source", max_length=5000, label=_("依据")),
+        "source": e.run("source", p.text, data.get("source"), "source", max_length=5000, multiline=True, label=_("依据")),
         "scope_unit_id": e.run("scope_unit_id", p.ref_id, data.get("scope_unit_id"), "scope_unit_id",
                                label=_("适用范围")),
         "allow_no_land": e.run("allow_no_land", p.flag, data.get("allow_no_land"), "allow_no_land",

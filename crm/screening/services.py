@@ -141,9 +141,9 @@ def decide(actor, screening: Screening, data: dict) -> Screening:
         raise Conflict(_("该预审已被更新的预审取代，请签批最新的预审。"))
     e = p.FieldErrors()
     verdict = e.run("verdict", p.choice, data.get("verdict"), "verdict", VERDICTS, label=_("预审结论"))
-    comment = e.run("comment", p.text, data.get("comment"), "comment", max_length=5000, required=True,
+    comment = e.run("comment", p.text, data.get("comment"), "comment", max_length=5000, multiline=True, required=True,
                     label=_("审核意见"))
-    conditions = e.run("conditions", p.text, data.get("conditions"), "conditions", max_length=5000,
+    conditions = e.run("conditions", p.text, data.get("conditions"), "conditions", max_length=5000, multiline=True,
                        label=_("附加条件"))
     confirmed = e.run("negative_list_confirmed", p.flag, data.get("negative_list_confirmed"),
                       "negative_list_confirmed", label=_("负面清单核查"))
