@@ -9,7 +9,7 @@ from crm.auth.models import Role, User
 from crm.auth.services import revoke_all_tokens, validate_new_password
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.models import utcnow
-from crm.core.permissions import Action, require
+from crm.core.permissions import Action, require, role_may, role_needs_unit
 from crm.core.services import check_version
 from crm.extensions import db
 from crm.units.models import Unit, UnitKind
@@ -29,9 +29,11 @@ def _live_unit(unit_id: int | None, field: str = "unit_id") -> Unit | None:
 
 def _check_user_fields(data: dict) -> None:
     role = data.get("role")
-    if role not in {r.value for r in Role}:
-        raise ValidationFailed(_("角色无效。"), {"role": [_("请选择有效的角色。")]})
-    if role in (Role.STAFF, Role.UNIT_HEAD) and not data.get("unit_id"):
+    try:
+        Role(role)
+    except ValueError:
+        raise ValidationFailed(_("角色无效。"), {"role": [_("请选择有效的角色。")]}) from None
+    if role_needs_unit(role) and not data.get("unit_id"):
         raise ValidationFailed(_("招商专员和单位负责人必须属于一个单位。"), {"unit_id": [_("请选择所属单位。")]})
     _live_unit(data.get("unit_id"))
     if not (data.get("name") or "").strip():
@@ -59,7 +61,7 @@ def update_user(actor: User, user: User, data: dict, version) -> User:
     check_version(user, version)
     merged = {k: getattr(user, k) for k in USER_FIELDS} | {k: data[k] for k in USER_FIELDS if k in data}
     _check_user_fields(merged)
-    if user.id == actor.id and (merged["role"] != Role.ADMIN or not merged["active"]):
+    if user.id == actor.id and (not role_may(merged["role"], Action.MANAGE) or not merged["active"]):
         raise ValidationFailed(_("不能取消自己的管理员角色或停用自己的账号。"))
     for key in USER_FIELDS:
         setattr(user, key, merged[key])

@@ -7,6 +7,11 @@ Rules:
 - `unit_head`: reads, writes and approves the records of their own unit.
 - `staff`: reads and writes the records of their own unit; approves nothing.
 - Managing users, units and reference data (`manage`) is for admins.
+- Signing off a screening (预审签批) is for leaders (DOMAIN §4.2); ruling whether two projects are the
+  same investor is for leaders and admins; the stalled lists are reviewed by unit heads, leaders,
+  viewers and admins (DOMAIN §7).
+- Duties (who may be a project's 责任人, its 包保领导, a next action's owner) are decided here too, so no
+  role is compared anywhere else (a test greps for it).
 """
 
 from __future__ import annotations
@@ -27,17 +32,53 @@ class Action(StrEnum):
     WRITE = "write"
     APPROVE = "approve"
     MANAGE = "manage"
+    SIGN_SCREENING = "sign_screening"
+    RULE_INVESTOR = "rule_investor"
+    REVIEW = "review"
 
 
 _GLOBAL_RIGHTS = {
-    Role.ADMIN: {Action.READ, Action.WRITE, Action.APPROVE, Action.MANAGE},
-    Role.LEADER: {Action.READ, Action.WRITE, Action.APPROVE},
-    Role.VIEWER: {Action.READ},
+    Role.ADMIN: {Action.READ, Action.WRITE, Action.APPROVE, Action.MANAGE, Action.RULE_INVESTOR, Action.REVIEW},
+    Role.LEADER: {Action.READ, Action.WRITE, Action.APPROVE, Action.SIGN_SCREENING, Action.RULE_INVESTOR,
+                  Action.REVIEW},
+    Role.VIEWER: {Action.READ, Action.REVIEW},
 }
 _UNIT_RIGHTS = {
-    Role.UNIT_HEAD: {Action.READ, Action.WRITE, Action.APPROVE},
+    Role.UNIT_HEAD: {Action.READ, Action.WRITE, Action.APPROVE, Action.REVIEW},
     Role.STAFF: {Action.READ, Action.WRITE},
 }
+
+
+class Duty(StrEnum):
+    OWNER = "owner"  # 责任人: an officer or head of the responsible unit
+    LEAD_LEADER = "lead_leader"  # 包保领导
+    ACTION_OWNER_ANY_UNIT = "action_owner_any_unit"  # owns a next action in any unit's project
+
+
+_DUTY_ROLES = {
+    Duty.OWNER: (Role.STAFF, Role.UNIT_HEAD),
+    Duty.LEAD_LEADER: (Role.LEADER,),
+    Duty.ACTION_OWNER_ANY_UNIT: (Role.LEADER, Role.ADMIN),
+}
+
+
+def roles_for(duty: Duty) -> tuple[str, ...]:
+    """The role codes that may hold `duty`, for queries (e.g. the owner drop-down)."""
+    return tuple(role.value for role in _DUTY_ROLES[duty])
+
+
+def may_hold(user, duty: Duty) -> bool:
+    return user is not None and user.is_active and user.role in roles_for(duty)
+
+
+def role_needs_unit(role) -> bool:
+    """Staff and unit heads work for a unit; the unit rules above rely on it."""
+    return role in {r.value for r in _UNIT_RIGHTS}
+
+
+def role_may(role, action: Action) -> bool:
+    """Whether a role (not a user) has a right everywhere, e.g. whether an account stays an administrator."""
+    return action in _GLOBAL_RIGHTS.get(Role(role), set())
 
 
 def visible_unit_ids(user) -> set[int] | None:

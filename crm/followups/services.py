@@ -14,12 +14,12 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from crm.auth.models import Role, User
+from crm.auth.models import User
 from crm.core import parsing as p
 from crm.core.dates import local_today
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.models import utcnow
-from crm.core.permissions import Action, can, require, scope
+from crm.core.permissions import Action, Duty, can, require, roles_for, scope
 from crm.core.services import check_version
 from crm.extensions import db
 from crm.followups.models import FOLLOW_UP_KINDS, FollowUp
@@ -217,8 +217,8 @@ def owner_choices(project: Project) -> list[tuple[int, str]]:
             User.active.is_(True),
             User.archived_at.is_(None),
             or_(
-                User.role.in_((Role.LEADER.value, Role.ADMIN.value)),
-                (User.unit_id == project.unit_id) & User.role.in_((Role.STAFF.value, Role.UNIT_HEAD.value)),
+                User.role.in_(roles_for(Duty.ACTION_OWNER_ANY_UNIT)),
+                (User.unit_id == project.unit_id) & User.role.in_(roles_for(Duty.OWNER)),
             ),
         )
         .order_by(User.unit_id != project.unit_id, User.role, User.name, User.id)

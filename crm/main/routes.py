@@ -4,8 +4,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from crm.auth.models import Role
 from crm.core.dates import local_today
+from crm.core.permissions import Action, can
 from crm.core.web import is_safe_redirect
 from crm.extensions import db
 from crm.followups.services import due_follow_ups
@@ -15,10 +15,6 @@ from crm.screening.services import awaiting_signoff
 
 bp = Blueprint("main", __name__)
 
-# Who reviews stalled projects on their home page (DOMAIN.md §7).
-REVIEWERS = {Role.UNIT_HEAD, Role.LEADER, Role.VIEWER, Role.ADMIN}
-
-
 @bp.route("/")
 @login_required
 def home():
@@ -26,9 +22,9 @@ def home():
     return render_template(
         "main/home.html", user=current_user, today=today,
         due_follow_ups=due_follow_ups(current_user, today),
-        stalled=stalled_for(current_user, today) if current_user.role in REVIEWERS else None,
+        stalled=stalled_for(current_user, today) if can(current_user, Action.REVIEW, current_user.unit_id) else None,
         counts=stage_counts(current_user),
-        pending_screenings=awaiting_signoff(current_user) if current_user.role == Role.LEADER else None,
+        pending_screenings=awaiting_signoff(current_user) if can(current_user, Action.SIGN_SCREENING) else None,
     )
 
 

@@ -6,30 +6,29 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.auth.models import Role, User
-from crm.core.permissions import ALL_UNITS, visible_unit_ids
+from crm.auth.models import User
+from crm.core.permissions import ALL_UNITS, Action, Duty, can, roles_for, visible_unit_ids
 from crm.extensions import db
-from crm.projects.services import OWNER_ROLES
 from crm.reference.services import division_choices, list_items, live_chains
 from crm.units.services import live_units
 
 
 def unit_choices_for(actor) -> list[tuple[int, str]]:
-    units = visible_unit_ids(actor) if actor.role != Role.VIEWER else set()
-    return [(u.id, u.name) for u in live_units() if units is ALL_UNITS or u.id in units]
+    """Units `actor` may record projects for."""
+    return [(u.id, u.name) for u in live_units() if can(actor, Action.WRITE, u.id)]
 
 
 def owner_choices_for(actor) -> list[tuple[int, str]]:
     """Who may be 责任人 in the units `actor` records for (the rule is services.eligible_owner)."""
     units = [uid for uid, _name in unit_choices_for(actor)]
     stmt = (select(User).options(selectinload(User.unit))
-            .where(User.active.is_(True), User.archived_at.is_(None), User.role.in_(OWNER_ROLES),
+            .where(User.active.is_(True), User.archived_at.is_(None), User.role.in_(roles_for(Duty.OWNER)),
                    User.unit_id.in_(units)).order_by(User.unit_id, User.id))
     return [(u.id, f"{u.name}（{u.unit.name}）") for u in db.session.scalars(stmt)]
 
 
 def leader_choices() -> list[tuple[int | None, str]]:
-    stmt = select(User).where(User.role == Role.LEADER, User.active.is_(True), User.archived_at.is_(None))
+    stmt = select(User).where(User.role.in_(roles_for(Duty.LEAD_LEADER)), User.active.is_(True), User.archived_at.is_(None))
     return [(None, _("（未指定）"))] + [(u.id, u.name) for u in db.session.scalars(stmt.order_by(User.id))]
 
 

@@ -9,7 +9,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEntry
-from crm.auth.models import Role
 from crm.core.dates import local_date, local_today
 from crm.core.permissions import Action, can
 from crm.extensions import db
@@ -117,5 +116,5 @@ def page_data(actor, project: Project) -> dict:
             .where(Screening.project_id == project.id).order_by(Screening.id.desc()))),
         "history": project_history(project),
         "can_write": can(actor, Action.WRITE, project.unit_id) and project.archived_at is None,
-        "can_rule": can(actor, Action.APPROVE) and actor.role != Role.UNIT_HEAD,
+        "can_rule": can(actor, Action.RULE_INVESTOR),
     }

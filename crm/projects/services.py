@@ -9,12 +9,12 @@ from pypinyin import Style, lazy_pinyin
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from crm.auth.models import Role, User
+from crm.auth.models import User
 from crm.core import parsing as p
 from crm.core.dates import local_today
 from crm.core.errors import PermissionDenied, ValidationFailed
 from crm.core.models import utcnow
-from crm.core.permissions import Action, can, require, scope
+from crm.core.permissions import Action, Duty, can, may_hold, require, scope
 from crm.core.services import check_version
 from crm.extensions import db
 from crm.projects.access import require_active_record
@@ -112,13 +112,9 @@ def _cross_checks(e: p.FieldErrors, c: dict) -> None:
         e.add("land_area_mu", _("不新增用地的项目请把用地面积留空并填写租用厂房面积，不要填 0。"))
 
 
-OWNER_ROLES = (Role.STAFF, Role.UNIT_HEAD)
-
-
 def eligible_owner(user: User | None, unit_id: int | None) -> bool:
     """责任人: an active officer or head of the responsible unit. The one rule for forms and API."""
-    return (user is not None and user.is_active and user.role in OWNER_ROLES and unit_id is not None
-            and user.unit_id == unit_id)
+    return may_hold(user, Duty.OWNER) and unit_id is not None and user.unit_id == unit_id
 
 
 def _check_references(actor, c: dict, project: Project | None) -> None:
@@ -135,7 +131,7 @@ def _check_references(actor, c: dict, project: Project | None) -> None:
         e.add("owner_id", _("责任人须是责任单位在用的招商专员或单位负责人。"))
     if c["lead_leader_id"]:
         leader = db.session.get(User, c["lead_leader_id"])
-        if leader is None or not leader.is_active or leader.role != Role.LEADER:
+        if not may_hold(leader, Duty.LEAD_LEADER):
             e.add("lead_leader_id", _("包保领导须是在用的领导账号。"))
     if c["chain_id"]:
         chain = db.session.get(Chain, c["chain_id"])

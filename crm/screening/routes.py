@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from crm.admin.routes import admin_required
 from crm.core.forms import run_service
-from crm.core.permissions import Action
+from crm.core.permissions import Action, can
 from crm.extensions import db
 from crm.projects.access import project_for
 from crm.reference.services import list_items
@@ -56,7 +56,7 @@ def detail(screening_id: int):
             flash(_("预审已签批。"), "success")
             return redirect(url_for("screening.detail", screening_id=screening.id))
     return render_template("screening/detail.html", screening=screening, form=form,
-                           can_sign=current_user.role == "leader" and screening.signed_at is None
+                           can_sign=can(current_user, Action.SIGN_SCREENING) and screening.signed_at is None
                            and screening.superseded_at is None,
                            rows=_rows(screening), policy=screening.policy)
 

@@ -8,13 +8,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from crm.auth.models import Role
 from crm.core import parsing as p
 from crm.core.dates import local_date
 from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.core.i18n import N_
 from crm.core.models import utcnow
-from crm.core.permissions import Action, require, scope
+from crm.core.permissions import Action, can, require, scope
 from crm.extensions import db
 from crm.pipeline.permits import refresh_requirements
 from crm.projects.access import project_for, require_active_record
@@ -129,7 +128,7 @@ def screening_for(actor, screening_id, action: Action = Action.READ) -> Screenin
 
 def decide(actor, screening: Screening, data: dict) -> Screening:
     """A leader confirms the negative list, sets the verdict with a comment, and signs."""
-    if actor.role != Role.LEADER:
+    if not can(actor, Action.SIGN_SCREENING):
         raise PermissionDenied(_("预审须由分管领导签批。"))
     # Lock the row, so two leaders (or a double click) cannot both sign it.
     db.session.refresh(screening, with_for_update=True)

@@ -1,0 +1,41 @@
+"""Guards for issue 8's shape: decisions that must live in exactly one place stay there."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+CRM = Path(__file__).resolve().parent.parent / "crm"
+TEMPLATES = CRM.parent / "templates"
+
+# A user's role compared to a role, or a role named, anywhere but the permission helper (and the
+# definitions of the roles themselves, and the demo data that assigns them).
+ROLES = r"(Role\.(STAFF|UNIT_HEAD|LEADER|VIEWER|ADMIN)\b|[\"'](staff|unit_head|leader|viewer|admin)[\"'])"
+ROLE_DECISION = re.compile(r"\brole\s*(==|!=|\bin\b|\bnot\s+in\b)|(==|!=)\s*" + ROLES + "|" + ROLES + r"\s*(==|!=)"
+                           r"|\bin\s*[({\[]\s*" + ROLES)
+ROLE_ALLOWED = {"core/permissions.py", "auth/models.py", "domain/vocab.py", "domain/__init__.py", "domain/roles.py"}
+
+
+def _python_files():
+    for path in sorted(CRM.rglob("*.py")):
+        rel = path.relative_to(CRM).as_posix()
+        if not rel.startswith(("demo/", "translations/")):
+            yield rel, path.read_text(encoding="utf-8")
+
+
+def test_every_permission_decision_goes_through_the_permission_helper():
+    offenders = [f"crm/{rel}:{n}: {line.strip()}" for rel, text in _python_files() if rel not in ROLE_ALLOWED
+                 for n, line in enumerate(text.splitlines(), start=1)
+                 if ROLE_DECISION.search(line) and not line.strip().startswith("#")]
+    offenders += [f"templates/{p.relative_to(TEMPLATES)}:{n}" for p in TEMPLATES.rglob("*.html")
+                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+                  if re.search(r"\.role\s*(==|!=|\bin\b)", line)]
+    assert offenders == [], "compare roles only in crm/core/permissions.py:\n" + "\n".join(offenders)
+
+
+def test_the_role_guard_would_catch_a_role_comparison():
+    assert ROLE_DECISION.search('if actor.role != Role.LEADER:')
+    assert ROLE_DECISION.search('can_sign=current_user.role == "leader"')
+    assert ROLE_DECISION.search('if user.role in (Role.STAFF, Role.UNIT_HEAD):')
+    assert not ROLE_DECISION.search('if can(actor, Action.SIGN_SCREENING):')
+    assert not ROLE_DECISION.search('bp = Blueprint("admin", __name__)')
