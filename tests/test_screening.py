@@ -375,3 +375,21 @@ def test_the_policy_list_does_not_query_per_policy(setup, api):
     with count_queries() as many:
         assert [p["used"] for p in api.get("/api/v1/policies").json["items"]] == [False] * 6
     assert len(many) == len(few)
+
+
+def test_the_page_checklist_and_badge_follow_the_gates_rule(setup, project, api, auth, client):
+    """One definition of the current screening: the checklist ticks the screening only when the
+    过会 gate would accept it, and the "当前" badge marks the screening the gate is waiting on."""
+    api.login("staff_a")
+    first = api.post(f"/api/v1/projects/{project.id}/screenings").json["id"]
+    api.login("leader")
+    _decide(api, first)
+    auth.login("staff_a")
+    page = client.get(f"/projects/{project.id}").text
+    assert "✅ 预审已签批且结论为通过或有条件通过" in page
+    api.login("staff_a")
+    newer = api.post(f"/api/v1/projects/{project.id}/screenings", json={"industry_code": "25"}).json["id"]
+    page = client.get(f"/projects/{project.id}").text
+    assert "⬜ 预审已签批且结论为通过或有条件通过" in page
+    badge_row = next(line for line in page.splitlines() if "当前</span>" in line)
+    assert f"/screenings/{newer}" in badge_row

@@ -12,24 +12,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from crm.core import parsing as p
-from crm.core.dates import local_date, local_today
+from crm.core.dates import local_today
 from crm.core.errors import GateNotMet
 from crm.extensions import db
 from crm.pipeline.models import INCENTIVE_CONDITIONS, Contract
 from crm.pipeline.permits import PERMIT_LABELS, missing_permits, permits_of
 from crm.projects.constants import MAX_AMOUNT_WAN, MAX_LAND_MU, Stage
 from crm.projects.models import Project
-from crm.screening.models import Screening
-
-
-def latest_signed_screening(project: Project, by: date | None = None) -> Screening | None:
-    """The latest signed screening; with `by`, the latest signed on or before that (local) date."""
-    stmt = (select(Screening).where(Screening.project_id == project.id, Screening.signed_at.is_not(None))
-            .order_by(Screening.signed_at.desc(), Screening.id.desc()))
-    for screening in db.session.scalars(stmt):
-        if by is None or local_date(screening.signed_at) <= by:
-            return screening
-    return None
+from crm.screening.current import meeting_problem, signed_screening
 
 
 class Gate(p.FieldErrors):
@@ -54,15 +44,10 @@ class Gate(p.FieldErrors):
 
 
 def approved_gate(project: Project, data: dict, effective: date, gate: Gate) -> dict:
-    screening = latest_signed_screening(project, by=effective)
-    if screening is None and latest_signed_screening(project) is not None:
-        gate.need("screening", _("预审签批日期晚于会议日期：预审须在评审会之前签批"))
-    elif screening is None:
-        gate.need("screening", _("缺少已签批的项目预审（结论须为通过或有条件通过）"))
-    elif _newer_unsigned(project, screening):
-        gate.need("screening", _("项目有一份更新的预审尚未签批，请先完成签批"))
-    elif screening.verdict not in ("pass", "conditional"):
-        gate.need("screening", _("最近一次签批的预审结论为“不通过”，不能过会"))
+    problem = meeting_problem(project, effective)
+    if problem:
+        gate.need("screening", problem)
+    screening = signed_screening(project, by=effective)
     return {
         "screening_id": screening.id if screening else None,
         "meeting_name": gate.value("meeting_name", p.text, data.get("meeting_name"), "meeting_name",
@@ -73,12 +58,6 @@ def approved_gate(project: Project, data: dict, effective: date, gate: Gate) -> 
         "conditions": gate.value("conditions", p.text, data.get("conditions"), "conditions", max_length=5000, multiline=True,
                                  label=_("附加条件")) or (screening.conditions if screening else None),
     }
-
-
-def _newer_unsigned(project: Project, signed: Screening) -> bool:
-    return bool(db.session.scalar(select(func.count()).select_from(Screening).where(
-        Screening.project_id == project.id, Screening.signed_at.is_(None), Screening.superseded_at.is_(None),
-        Screening.id > signed.id)))
 
 
 def _commitments(rows, effective: date, gate: Gate) -> list[dict]:
@@ -162,8 +141,8 @@ def checklist(project: Project) -> list[tuple[str, bool]]:
     """The next stage's conditions that depend on the record's state, for the project page."""
     nxt = {Stage.TALKS: Stage.APPROVED, Stage.APPROVED: Stage.SIGNED, Stage.SIGNED: Stage.STARTED}.get(project.stage)
     if nxt == Stage.APPROVED:
-        screening = latest_signed_screening(project)
-        return [(_("预审已签批且结论为通过或有条件通过"), bool(screening and screening.verdict in ("pass", "conditional"))),
+        # The gate's own rule, as of today: the checklist ticks only what the gate would accept.
+        return [(_("预审已签批且结论为通过或有条件通过"), meeting_problem(project, local_today()) is None),
                 (_("评审会名称、日期和会议纪要编号"), False)]
     if nxt == Stage.SIGNED:
         return [(_("正式投资合同：编号、签约日期、合同投资额"), False), (_("分期投资承诺，合计等于合同投资额"), False),

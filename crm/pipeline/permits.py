@@ -18,6 +18,7 @@ from crm.extensions import db
 from crm.pipeline.models import Permit
 from crm.projects.access import require_active_record
 from crm.projects.models import Project
+from crm.screening.current import signed_screening
 
 PERMIT_LABELS = {"filing": N_("立项/备案"), "planning": N_("规划许可"), "construction": N_("施工许可"),
                  "eia": N_("环评"), "energy_review": N_("节能审查")}
@@ -52,18 +53,10 @@ def required_permit_kinds(project: Project) -> set[str]:
     if project.industry is not None and project.industry.section_code in EIA_SECTIONS:
         kinds.add("eia")
     own_tier = energy_review_tier(project.annual_energy_tce, project.annual_electricity_wan_kwh)
-    if own_tier != "none" or _screened_tier(project) not in (None, "none"):
+    screened = signed_screening(project)
+    if own_tier != "none" or (screened is not None and screened.energy_review_tier not in (None, "none")):
         kinds.add("energy_review")
     return kinds
-
-
-def _screened_tier(project: Project) -> str | None:
-    """The energy review tier of the latest signed screening (its figures may be the corrected ones)."""
-    from crm.screening.models import Screening
-
-    return db.session.scalar(select(Screening.energy_review_tier).where(
-        Screening.project_id == project.id, Screening.signed_at.is_not(None)).order_by(Screening.signed_at.desc())
-        .limit(1))
 
 
 def create_permits(project: Project, due: date) -> list[Permit]:

@@ -19,6 +19,7 @@ from crm.pipeline.services import transitions_of
 from crm.projects.constants import Stage, Status, next_stage
 from crm.projects.models import Project
 from crm.projects.services import possible_duplicates
+from crm.screening.current import current_screening
 from crm.screening.models import Screening
 
 
@@ -111,6 +112,7 @@ def page_data(actor, project: Project) -> dict:
         "checklist": checklist(project),
         "moves": available_moves(actor, project),
         "duplicates": possible_duplicates(project, actor),
+        "current_screening": current_screening(project),
         "screenings": list(db.session.scalars(
             select(Screening).options(selectinload(Screening.signed_by))
             .where(Screening.project_id == project.id).order_by(Screening.id.desc()))),

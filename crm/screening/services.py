@@ -20,6 +20,7 @@ from crm.projects.access import project_for, require_active_record
 from crm.projects.constants import MAX_AMOUNT_WAN, MAX_ENERGY_TCE, MAX_LAND_MU
 from crm.projects.models import Project
 from crm.reference.models import IndustryDivision
+from crm.screening.current import current_ids
 from crm.screening.models import VERDICTS, Screening
 from crm.screening.policies import policy_for, thresholds
 from crm.screening.scoring import Inputs, screen
@@ -189,14 +190,9 @@ SORT_KEYS = ("tax_per_mu", "investment_intensity", "output_per_mu", "energy_per_
 
 def screened_table(actor, sort: str = "score", desc: bool = True) -> list[Screening]:
     """Each project's current screening (the latest not superseded), with its project."""
-    latest = (select(Screening.project_id, Screening.id)
-              .where(Screening.superseded_at.is_(None)).order_by(Screening.project_id, Screening.id.desc()))
-    current_ids = {}
-    for project_id, screening_id in db.session.execute(latest):
-        current_ids.setdefault(project_id, screening_id)
     stmt = (_visible(actor).options(selectinload(Screening.project).selectinload(Project.unit),
                                     selectinload(Screening.signed_by))
-            .where(Screening.id.in_(current_ids.values())))
+            .where(Screening.id.in_(current_ids())))
     rows = list(db.session.scalars(stmt))
     key = sort if sort in SORT_KEYS else "score"
 

@@ -1,0 +1,62 @@
+"""Which screening counts, defined once: the 过会 gate, the project page's checklist, the permits
+(节能审查 by the screened energy tier), the page's "当前" badge and the screened-projects table all
+ask here, so they can never disagree.
+
+- The *current* screening of a project is its newest one not superseded (signed or awaiting sign-off).
+- The *signed* screening as of a day is the newest signed on or before that (bureau-local) day.
+- A review meeting on a day may approve the project only if the newest screening signed by then
+  says pass or conditional, and no newer screening is still awaiting sign-off.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from crm.core.dates import start_of_local_day
+from crm.extensions import db
+from crm.screening.models import Screening
+
+APPROVING_VERDICTS = ("pass", "conditional")
+
+
+def current_ids():
+    """A subquery of each project's current screening id (for lists: one query, no id lists)."""
+    return (select(func.max(Screening.id).label("id")).where(Screening.superseded_at.is_(None))
+            .group_by(Screening.project_id))
+
+
+def current_screening(project) -> Screening | None:
+    return db.session.scalar(select(Screening).where(Screening.project_id == project.id,
+                                                     Screening.superseded_at.is_(None))
+                             .order_by(Screening.id.desc()).limit(1))
+
+
+def signed_screening(project, by: date | None = None) -> Screening | None:
+    """The newest signed screening; with `by`, the newest signed on or before that local date."""
+    stmt = select(Screening).where(Screening.project_id == project.id, Screening.signed_at.is_not(None))
+    if by is not None:
+        stmt = stmt.where(Screening.signed_at < start_of_local_day(by + timedelta(days=1)))
+    return db.session.scalar(stmt.order_by(Screening.signed_at.desc(), Screening.id.desc()).limit(1))
+
+
+def _newer_unsigned(project, signed: Screening) -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(Screening).where(
+        Screening.project_id == project.id, Screening.signed_at.is_(None), Screening.superseded_at.is_(None),
+        Screening.id > signed.id)))
+
+
+def meeting_problem(project, meeting_date: date) -> str | None:
+    """Why the screening does not let a meeting on `meeting_date` approve the project, or None."""
+    screening = signed_screening(project, by=meeting_date)
+    if screening is None:
+        if signed_screening(project) is not None:
+            return _("预审签批日期晚于会议日期：预审须在评审会之前签批")
+        return _("缺少已签批的项目预审（结论须为通过或有条件通过）")
+    if _newer_unsigned(project, screening):
+        return _("项目有一份更新的预审尚未签批，请先完成签批")
+    if screening.verdict not in APPROVING_VERDICTS:
+        return _("最近一次签批的预审结论为“不通过”，不能过会")
+    return None
