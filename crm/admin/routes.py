@@ -13,8 +13,8 @@ from crm.admin.forms import ArchiveForm, PasswordResetForm, UnitForm, UserForm
 from crm.audit.services import history_for
 from crm.auth.models import User
 from crm.core.forms import run_service
+from crm.core.paging import fetch_page, web_page_number
 from crm.core.permissions import Action, can
-from crm.core.web import page_arg
 from crm.extensions import db
 from crm.units.models import Unit
 from crm.units.services import all_units, unit_choices
@@ -44,11 +44,10 @@ def _record_or_404(model, ident):
 @bp.route("/users")
 @admin_required
 def users():
-    page = page_arg()
     stmt = select(User).options(selectinload(User.unit)).order_by(User.archived_at.is_not(None), User.id)
-    total = db.session.scalar(select(func.count()).select_from(User))
-    rows = list(db.session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    return render_template("admin/users.html", users=rows, page=page, total=total, per_page=PER_PAGE)
+    result = fetch_page(stmt, web_page_number(), PER_PAGE)
+    return render_template("admin/users.html", users=result.items, page=result.page, total=result.total,
+                           per_page=PER_PAGE)
 
 
 def _user_form(user: User | None) -> UserForm:

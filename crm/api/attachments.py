@@ -9,6 +9,7 @@ from crm.api.base import ApiError, api_user, commit_after, doc, iso, paginated
 from crm.attachments import services
 from crm.attachments.models import Attachment
 from crm.attachments.routes import download_response
+from crm.core.parsing import flag
 from crm.core.permissions import Action
 from crm.projects.access import project_for
 
@@ -26,10 +27,6 @@ def serialize_attachment(attachment: Attachment) -> dict:
     }
 
 
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes"}
-
-
 @bp.get("/projects/<int:project_id>/attachments")
 @doc("Documents attached to a project, newest first (include_archived=1 lists archived ones too)",
      params=("page", "per_page"), statuses=(401, 404, 422))
@@ -37,7 +34,7 @@ def project_attachments(project_id: int):
     project = project_for(api_user(), project_id, Action.READ)
     stmt = (select(Attachment).where(Attachment.project_id == project.id)
             .order_by(Attachment.created_at.desc(), Attachment.id.desc()))
-    if not _truthy(request.args.get("include_archived")):
+    if not flag(request.args.get("include_archived"), "include_archived", label="include_archived"):
         stmt = stmt.where(Attachment.archived_at.is_(None))
     return paginated(stmt, serialize_attachment)
 

@@ -7,13 +7,13 @@ from functools import wraps
 
 from flask import current_app, g, request
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from crm.audit.services import set_actor
 from crm.auth.services import token_for
 from crm.core.errors import ServiceError, ValidationFailed
 from crm.core.models import as_utc
+from crm.core.paging import api_page_args, fetch_page
 from crm.extensions import db
 
 
@@ -138,29 +138,11 @@ def string_field(data: dict, name: str, *, max_length: int, required: bool = Tru
     return value
 
 
-MAX_PER_PAGE = 200
-MAX_PAGE = 1_000_000
-
-
-def page_args() -> tuple[int, int]:
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 50))
-    except ValueError:
-        raise ValidationFailed(_("page 和 per_page 必须是整数。"), {"page": [_("必须是整数。")]}) from None
-    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValidationFailed(
-            _("page 须 ≥ 1，per_page 须在 1–%(max)s 之间。", max=MAX_PER_PAGE), {"per_page": [_("超出范围。")]}
-        )
-    return page, per_page
-
-
 def paginated(stmt, serialize) -> dict:
     """Run a select() one page at a time: {"items", "total", "page", "per_page"}."""
-    page, per_page = page_args()
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page))
-    return {"items": [serialize(r) for r in rows], "total": total, "page": page, "per_page": per_page}
+    page = fetch_page(stmt, *api_page_args())
+    return {"items": [serialize(r) for r in page.items], "total": page.total, "page": page.page,
+            "per_page": page.per_page}
 
 
 def commit_after(view):

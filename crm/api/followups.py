@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from crm.api import bp
 from crm.api.base import api_user, commit_after, doc, iso, json_body, paginated
 from crm.core.errors import NotFound
+from crm.core.parsing import record_by_id
 from crm.core.permissions import Action
-from crm.extensions import db
 from crm.followups import services
 from crm.followups.models import FOLLOW_UP_KINDS, FollowUp
 from crm.projects.access import project_for
@@ -38,7 +38,7 @@ def _follow_up_data(body: dict) -> dict:
 
 
 def _follow_up_for_write(follow_up_id: int) -> FollowUp:
-    follow_up = db.session.get(FollowUp, follow_up_id)
+    follow_up = record_by_id(FollowUp, follow_up_id)
     if follow_up is None:
         raise NotFound(_("跟进记录不存在，或您无权查看。"))
     project_for(api_user(), follow_up.project_id, Action.WRITE)

@@ -8,9 +8,8 @@ from sqlalchemy import select
 from crm.api import bp
 from crm.api.base import api_user, commit_after, doc, has_body, iso, json_body, paginated
 from crm.core.errors import NotFound
-from crm.core.parsing import MAX_ID, whole_number
+from crm.core.parsing import record_by_id
 from crm.core.permissions import Action, require
-from crm.extensions import db
 from crm.projects.access import project_for
 from crm.screening import policies as policy_rules
 from crm.screening import services
@@ -96,8 +95,7 @@ def create_policy():
     data = json_body()
     require(api_user(), Action.MANAGE)
     if data.get("revises") is not None:
-        number = whole_number(data["revises"])
-        old = db.session.get(Policy, number) if number and number <= MAX_ID else None
+        old = record_by_id(Policy, data["revises"])
         if old is None:
             raise NotFound(_("要修订的准入标准不存在。"))
         return serialize_policy(policy_rules.revise_policy(api_user(), old, data)), 201

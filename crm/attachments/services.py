@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from crm.attachments.models import ATTACHMENT_CATEGORIES, Attachment
 from crm.core.errors import Conflict, NotFound, ValidationFailed
 from crm.core.models import utcnow
+from crm.core.parsing import record_by_id
 from crm.core.permissions import Action, can
 from crm.extensions import db
 from crm.projects.access import project_for, require_active_record
@@ -235,10 +236,7 @@ def attachments_for(project, include_archived: bool = False) -> list[Attachment]
 
 def attachment_for(actor, attachment_id, action: Action = Action.READ) -> Attachment:
     """The attachment, if `actor` may do `action` on its project (404 for another unit's)."""
-    try:
-        attachment = db.session.get(Attachment, int(attachment_id))
-    except (TypeError, ValueError):
-        attachment = None
+    attachment = record_by_id(Attachment, attachment_id)
     if attachment is None:
         raise NotFound(_("附件不存在，或您无权查看。"))
     project_for(actor, attachment.project_id, action)

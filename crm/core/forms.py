@@ -26,18 +26,28 @@ def apply_service_errors(form, err: ServiceError) -> None:
         flash(err.message, "danger")
 
 
-def run_service(form, action) -> bool:
+class ServiceResult:
+    """What `run_service` returns: true when the service succeeded, with its return value."""
+
+    def __init__(self, ok: bool, value=None) -> None:
+        self.ok, self.value = ok, value
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def run_service(form, action) -> ServiceResult:
     """Run a service call for a submitted form; commit on success, roll back and explain on refusal."""
     from crm.extensions import db
 
     try:
-        action()
+        value = action()
     except ServiceError as err:
         db.session.rollback()
         apply_service_errors(form, err)
-        return False
+        return ServiceResult(False)
     db.session.commit()
-    return True
+    return ServiceResult(True, value)
 
 
 def coerce_optional_int(value):

@@ -33,10 +33,17 @@ class FieldErrors:
                     self.add(field, message)
             return None
 
+    def summary(self) -> str:
+        return summarise(self.fields)
+
     def raise_if_any(self, message: str | None = None) -> None:
         if self.fields:
-            summary = "；".join(f"{m}" for ms in self.fields.values() for m in ms)
-            raise ValidationFailed(message or _("提交的内容有误：%(summary)s", summary=summary), self.fields)
+            raise ValidationFailed(message or _("提交的内容有误：%(summary)s", summary=self.summary()), self.fields)
+
+
+def summarise(fields: dict[str, list[str]]) -> str:
+    """Every field's messages in one line, as shown above a form or in an API error's message."""
+    return "；".join(str(m) for ms in fields.values() for m in ms)
 
 
 def _fail(field: str, message: str):
@@ -206,6 +213,15 @@ def whole_number(value) -> int | None:
     """A non-negative int from an int or a string of ASCII digits; None for anything else."""
     number = signed_whole_number(value)
     return number if number is not None and number >= 0 else None
+
+
+def record_by_id(model, raw_id):
+    """The row of `model` with this id, or None: the one guard for ids from URLs, forms and JSON
+    (garbage, negatives, booleans and ids past any table's range find nothing instead of failing)."""
+    from crm.extensions import db
+
+    number = whole_number(raw_id)
+    return db.session.get(model, number) if number is not None and 1 <= number <= MAX_ID else None
 
 
 def ref_id(value, field: str, *, label: str = "", required: bool = False) -> int | None:

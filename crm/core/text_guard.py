@@ -14,7 +14,7 @@ from sqlalchemy import String, Text, event, inspect
 from sqlalchemy.orm import Session
 
 from crm.core.errors import ValidationFailed
-from crm.core.parsing import text_problem
+from crm.core.parsing import summarise, text_problem
 
 
 def _checked_columns(obj):
@@ -48,4 +48,4 @@ def _refuse_bad_text(session: Session, flush_context, instances) -> None:
     for obj in session.dirty:
         fields |= _problems(obj, inserting=False)
     if fields:
-        raise ValidationFailed("；".join(m for ms in fields.values() for m in ms), fields)
+        raise ValidationFailed(summarise(fields), fields)

@@ -39,14 +39,6 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-MAX_PAGE = 1_000_000
-
-
-def page_arg() -> int:
-    """The `page` query argument, clamped to 1..MAX_PAGE (garbage means page 1)."""
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
 def is_safe_redirect(target: str | None) -> bool:
     """Only same-site relative paths: `next=//evil.example` or `next=https://…` are refused."""
     if not target:

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from crm.audit.services import history_for
 from crm.core.errors import NotFound
 from crm.core.forms import run_service
+from crm.core.parsing import record_by_id
 from crm.core.permissions import Action
-from crm.extensions import db
 from crm.followups import services
 from crm.followups.forms import FollowUpActionForm, FollowUpForm
 from crm.followups.models import FollowUp
@@ -23,7 +23,7 @@ def project_url(project_id: int) -> str:
 
 
 def _follow_up_and_project(follow_up_id: int):
-    follow_up = db.session.get(FollowUp, follow_up_id)
+    follow_up = record_by_id(FollowUp, follow_up_id)
     if follow_up is None:
         raise NotFound(_("跟进记录不存在。"))
     project = project_for(current_user, follow_up.project_id, Action.WRITE)

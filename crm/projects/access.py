@@ -5,17 +5,15 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from crm.core.errors import NotFound, PermissionDenied
-from crm.core.parsing import MAX_ID, whole_number
+from crm.core.parsing import record_by_id
 from crm.core.permissions import Action, can
-from crm.extensions import db
 from crm.projects.models import Project
 
 
 def project_for(actor, project_id, action: Action = Action.READ) -> Project:
     """The project, if `actor` may do `action` on it. Someone who may not even read it gets a
     404 rather than a 403, so ids of other units' projects leak nothing."""
-    number = whole_number(project_id)
-    project = db.session.get(Project, number) if number is not None and 1 <= number <= MAX_ID else None
+    project = record_by_id(Project, project_id)
     if project is None or not can(actor, Action.READ, project.unit_id):
         raise NotFound(_("项目不存在，或您无权查看。"))
     if not can(actor, action, project.unit_id):
@@ -32,8 +30,7 @@ def permit_for(actor, permit_id, action: Action = Action.WRITE):
     """A permit, if `actor` may do `action` on its project (the same 404/403 rule as projects)."""
     from crm.pipeline.models import Permit
 
-    number = whole_number(permit_id)
-    permit = db.session.get(Permit, number) if number is not None and 1 <= number <= MAX_ID else None
+    permit = record_by_id(Permit, permit_id)
     if permit is None:
         raise NotFound(_("审批手续不存在。"))
     project_for(actor, permit.project_id, action)

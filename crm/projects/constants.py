@@ -52,6 +52,9 @@ SIZE_TIERS = {"100m": (Decimal(10_000), N_("亿元以上")), "1b": (Decimal(100_
 MAX_AMOUNT_WAN = Decimal(100_000_000)
 MAX_LAND_MU = Decimal(100_000)
 MAX_ENERGY_TCE = Decimal(50_000_000)
+# 1 亩 = 666.67 m² (DOMAIN §3); rented floor area is bounded like land.
+M2_PER_MU = Decimal("666.67")
+MAX_FLOOR_M2 = MAX_LAND_MU * M2_PER_MU
 
 
 def sql_in(values) -> str:

@@ -6,13 +6,11 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
 from crm.core import parsing as p
 from crm.core.dates import start_of_local_day
-from crm.core.errors import ValidationFailed
-from crm.extensions import db
 from crm.pipeline.models import Contract
 from crm.projects.constants import SIZE_TIERS, SOURCE_LABELS, STAGES, Status
 from crm.projects.models import Project
@@ -110,11 +108,3 @@ def ledger_query(actor, f: ProjectFilters):
 def with_list_relations(stmt):
     return stmt.options(selectinload(Project.unit), selectinload(Project.owner), selectinload(Project.chain),
                         selectinload(Project.lead_leader), selectinload(Project.industry))
-
-
-def page_of(stmt, page: int, per_page: int) -> tuple[list[Project], int]:
-    if not 1 <= page <= 1_000_000 or not 1 <= per_page <= 500:
-        raise ValidationFailed(_("分页参数有误。"))
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = list(db.session.scalars(with_list_relations(stmt).limit(per_page).offset((page - 1) * per_page)))
-    return rows, total

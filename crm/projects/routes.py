@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 
 from crm.core.errors import ServiceError
 from crm.core.forms import run_service
+from crm.core.paging import fetch_page, web_page_number
+from crm.core.parsing import summarise
 from crm.core.permissions import Action
-from crm.core.web import page_arg
 from crm.pipeline import permits as permit_rules
 from crm.pipeline import services as pipeline
 from crm.projects import choices, services
@@ -15,7 +16,7 @@ from crm.projects.access import permit_for, project_for
 from crm.projects.export import ledger_workbook
 from crm.projects.forms import MOVE_FORMS, ArchiveProjectForm, InvestorRulingForm, PermitForm, ProjectForm
 from crm.projects.page import page_data
-from crm.projects.queries import ProjectFilters, ledger_query, page_of
+from crm.projects.queries import ProjectFilters, ledger_query, with_list_relations
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 PER_PAGE = 50
@@ -25,7 +26,7 @@ def _filters() -> ProjectFilters:
     try:
         return ProjectFilters.from_args(request.args)
     except ServiceError as err:
-        flash(err.message + " " + "；".join(m for ms in err.fields.values() for m in ms), "warning")
+        flash(err.message + " " + summarise(err.fields), "warning")
         return ProjectFilters()
 
 
@@ -33,8 +34,9 @@ def _filters() -> ProjectFilters:
 @login_required
 def ledger():
     filters = _filters()
-    page = page_arg()
-    rows, total = page_of(ledger_query(current_user, filters), page, PER_PAGE)
+    page = web_page_number()
+    result = fetch_page(with_list_relations(ledger_query(current_user, filters)), page, PER_PAGE)
+    rows, total = result.items, result.total
     return render_template(
         "projects/ledger.html", projects=rows, total=total, page=page, per_page=PER_PAGE, filters=filters,
         args=filters.as_args(), units=choices.filter_unit_choices(current_user), chains=choices.chain_choices()[1:],
@@ -77,10 +79,9 @@ def new():
     if not services.may_record_projects(current_user):
         abort(403)
     form = _project_form()
-    created = []
-    if form.validate_on_submit() and run_service(form, lambda: created.append(
-            services.create_project(current_user, _project_data(form), form.contacts.data))):
-        project = created[0]
+    if form.validate_on_submit() and (result := run_service(
+            form, lambda: services.create_project(current_user, _project_data(form), form.contacts.data))):
+        project = result.value
         _warn_duplicates(project)
         flash(_("项目已登记。"), "success")
         return redirect(url_for("projects.detail", project_id=project.id))

@@ -64,7 +64,7 @@ def clean_policy_data(data: dict) -> dict:
     for name in (*DIVISION_LISTS, "veto_below", "negative_list_codes"):
         c[name] = _codes(e, data, name)
     _cross_checks(e, c)
-    e.raise_if_any(_("准入标准有误：%(summary)s", summary="；".join(m for ms in e.fields.values() for m in ms)))
+    e.raise_if_any(_("准入标准有误：%(summary)s", summary=e.summary()))
     return c
 
 

@@ -27,10 +27,10 @@ def prepare(project_id: int):
     project = project_for(current_user, project_id, Action.WRITE)
     form = PrepareForm(data={name: getattr(project, name) for name in PrepareForm.__dict__
                              if not name.startswith("_") and hasattr(project, name)})
-    created = []
-    if form.validate_on_submit() and run_service(form, lambda: created.append(services.prepare_screening(
-            current_user, project, {k: v for k, v in form.data.items() if k in services.FIGURES or k == "industry_code"}))):
-        return redirect(url_for("screening.detail", screening_id=created[0].id))
+    figures = {k: v for k, v in form.data.items() if k in services.FIGURES or k == "industry_code"}
+    if form.validate_on_submit() and (result := run_service(
+            form, lambda: services.prepare_screening(current_user, project, figures))):
+        return redirect(url_for("screening.detail", screening_id=result.value.id))
     return render_template("screening/prepare.html", form=form, project=project,
                            policy=policy_rules.policy_for(project))
 

@@ -17,7 +17,7 @@ from crm.core.permissions import Action, can, require, scope
 from crm.extensions import db
 from crm.pipeline.permits import refresh_requirements
 from crm.projects.access import project_for, require_active_record
-from crm.projects.constants import MAX_AMOUNT_WAN, MAX_ENERGY_TCE, MAX_LAND_MU
+from crm.projects.constants import MAX_AMOUNT_WAN, MAX_ENERGY_TCE, MAX_FLOOR_M2, MAX_LAND_MU
 from crm.projects.models import Project
 from crm.reference.models import IndustryDivision
 from crm.screening.current import current_ids
@@ -28,7 +28,7 @@ from crm.screening.scoring import Inputs, screen
 # The figures a screening copies from the project (and that a screening request may override).
 FIGURES = {
     "total_investment_wan": (MAX_AMOUNT_WAN, N_("总投资")), "fixed_asset_investment_wan": (MAX_AMOUNT_WAN, N_("固定资产投资")),
-    "land_area_mu": (MAX_LAND_MU, N_("用地面积")), "floor_area_m2": (MAX_LAND_MU * 667, N_("租用厂房面积")),
+    "land_area_mu": (MAX_LAND_MU, N_("用地面积")), "floor_area_m2": (MAX_FLOOR_M2, N_("租用厂房面积")),
     "expected_annual_output_wan": (MAX_AMOUNT_WAN, N_("达产年产值")), "expected_annual_tax_wan": (MAX_AMOUNT_WAN, N_("达产年税收")),
     "annual_energy_tce": (MAX_ENERGY_TCE, N_("年综合能耗")), "annual_electricity_wan_kwh": (MAX_ENERGY_TCE, N_("年用电量")),
 }
@@ -53,7 +53,7 @@ def _inputs(project: Project, overrides: dict) -> dict:
     if figures.get("land_area_mu") == 0:
         figures["land_area_mu"] = None  # 0 亩 means "no new land": per-mu figures do not apply
     _check_figures(e, figures)
-    e.raise_if_any(_("预审数据有误：%(summary)s", summary="；".join(m for ms in e.fields.values() for m in ms)))
+    e.raise_if_any(_("预审数据有误：%(summary)s", summary=e.summary()))
     return figures
 
 
@@ -117,8 +117,7 @@ def prepare_screening(actor, project: Project, overrides: dict | None = None) ->
 
 def screening_for(actor, screening_id, action: Action = Action.READ) -> Screening:
     """A screening, if `actor` may read (or `action`) its project; otherwise not found."""
-    number = p.whole_number(screening_id)
-    screening = db.session.get(Screening, number) if number and number <= p.MAX_ID else None
+    screening = p.record_by_id(Screening, screening_id)
     if screening is None:
         raise NotFound(_("预审记录不存在，或您无权查看。"))
     project_for(actor, screening.project_id, Action.READ)
@@ -153,7 +152,7 @@ def decide(actor, screening: Screening, data: dict) -> Screening:
         e.add("conditions", _("有条件通过须写明附加条件。"))
     if verdict in ("pass", "conditional") and screening.vetoes:
         e.add("verdict", _("存在一票否决项，结论只能为“不通过”。"))
-    e.raise_if_any(_("签批未完成：%(summary)s", summary="；".join(m for ms in e.fields.values() for m in ms)))
+    e.raise_if_any(_("签批未完成：%(summary)s", summary=e.summary()))
     # Everything is read before anything is set: a lazy load in between would autoflush a half-signed row.
     checked = list(screening.policy.negative_list_codes) if screening.policy else []
     screening.verdict, screening.comment, screening.conditions = verdict, comment, conditions
