@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -15,7 +16,9 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
@@ -96,16 +99,17 @@ def test_readme_production_steps_work_end_to_end(database_url):
     assert created.returncode == 0, created.stderr
     assert "administrator admin created" in created.stdout
 
-    demo = _flask(env, "demo", "load")
-    assert demo.returncode != 0
-    assert "production" in demo.stdout + demo.stderr
-
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    # README: a trial on plain http needs SESSION_COOKIE_SECURE=0 for the browser to send the cookie back.
     server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              cwd=ROOT, env={**env, "SESSION_COOKIE_SECURE": "0"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                               start_new_session=True)
     try:
+        # While gunicorn boots: the demo loader must refuse a production database.
+        demo = _flask(env, "demo", "load")
+        assert demo.returncode != 0
+        assert "production" in demo.stdout + demo.stderr
         _wait_until_up(f"{base}/healthz", server)
         assert _get(f"{base}/login") == 200
         # Over plain http the Secure session cookie is not sent back, so sign in through the API.
@@ -116,6 +120,7 @@ def test_readme_production_steps_work_end_to_end(database_url):
             assert json.loads(response.read())["role"] == "admin"
         status, body = _post_json(f"{base}/api/v1/auth/token", {"username": "admin", "password": "wrong-pass1"})
         assert status == 401
+        _web_sign_in_and_out(base)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -123,6 +128,26 @@ def test_readme_production_steps_work_end_to_end(database_url):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def _web_sign_in_and_out(base: str) -> None:
+    """A browser signs in, is served by both workers, signs out; a copy of its cookie then stops working."""
+    jar = CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = browser.open(f"{base}/login", timeout=5).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"username": "admin", "password": ADMIN_PASSWORD, "csrf_token": token})
+    home = browser.open(f"{base}/login", data=form.encode(), timeout=5)
+    assert home.url == f"{base}/"
+    for _ in range(4):  # whichever worker answers, the session is in the database
+        assert "系统管理员" in browser.open(f"{base}/", timeout=5).read().decode()
+    cookie = next(c.value for c in jar if c.name == "session")
+    page = browser.open(f"{base}/", timeout=5).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    browser.open(f"{base}/logout", data=urllib.parse.urlencode({"csrf_token": token}).encode(), timeout=5)
+    replay = urllib.request.Request(f"{base}/", headers={"Cookie": f"session={cookie}"})
+    with urllib.request.urlopen(replay, timeout=5) as response:
+        assert response.url.startswith(f"{base}/login")
 
 
 def _start_production(env: dict) -> subprocess.CompletedProcess:
