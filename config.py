@@ -9,8 +9,17 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 
+# Known placeholders a production deployment must never sign sessions with.
+DEV_SECRET = "dev-only-not-secret"
+KNOWN_SECRETS = frozenset({DEV_SECRET, "testing-secret", "change-me", "changeme", "secret"})
+
+
+def _int_env(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'investtrack.sqlite'}"
     )
@@ -25,7 +34,23 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
     BOOTSTRAP_SERVE_LOCAL = True  # intranet deployments: never a CDN
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+    # A coarse flood guard per address and worker; it counts failed sign-ins only, so an office
+    # behind one NAT address is never slowed by its own successful logins.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "60 per minute")
+    # Failed sign-ins, counted in the database (shared by every worker and server):
+    # LOGIN_LOCK_FAILURES failures of one account within LOGIN_FAILURE_WINDOW_MINUTES lock that
+    # account for LOGIN_LOCK_MINUTES; LOGIN_ADDRESS_FAILURES failures from one address (any
+    # accounts) lock sign-ins from that address for the same time.
+    LOGIN_LOCK_FAILURES = _int_env("LOGIN_LOCK_FAILURES", 5)
+    LOGIN_ADDRESS_FAILURES = _int_env("LOGIN_ADDRESS_FAILURES", 30)
+    LOGIN_FAILURE_WINDOW_MINUTES = _int_env("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+    LOGIN_LOCK_MINUTES = _int_env("LOGIN_LOCK_MINUTES", 15)
+    # Server-side web sessions: last_seen_at is written at most this often (not on every request).
+    SESSION_TOUCH_MINUTES = 5
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are
+    # trusted (werkzeug ProxyFix). 0 (default) trusts none: set it only behind your own proxy,
+    # or any client could forge its address (sign-in throttling) and its scheme (HSTS).
+    PROXY_FIX = _int_env("PROXY_FIX", 0)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "720"))
@@ -68,7 +93,9 @@ class ProductionConfig(Config):
 
     def __init__(self) -> None:
         secret = os.environ.get("SECRET_KEY", "")
-        if len(secret) < 32 or secret == Config.SECRET_KEY:
+        # Compare with the known placeholders, never with Config.SECRET_KEY: that reads the
+        # same environment variable, so it would refuse every real key.
+        if len(secret) < 32 or secret in KNOWN_SECRETS:
             raise RuntimeError(
                 "ProductionConfig needs a real SECRET_KEY (at least 32 random characters) in the environment."
             )

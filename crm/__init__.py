@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, session
+from flask import Flask, g, request, session
 from flask_babel import gettext
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from crm.core.i18n import N_
@@ -35,6 +36,10 @@ def create_app(config) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations"))
     Path(app.instance_path).mkdir(exist_ok=True)
+    proxies = int(app.config.get("PROXY_FIX") or 0)
+    if proxies:
+        # Only behind our own reverse proxy: trust its client address (sign-in throttling) and scheme (HSTS).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -117,4 +122,15 @@ def _register_hooks(app: Flask) -> None:
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'",
         )
+        _private_and_https_headers(app, response)
         return response
+
+
+def _private_and_https_headers(app: Flask, response) -> None:
+    # A page with a signed-in user's data must not stay in a shared PC's browser cache or a proxy;
+    # static files and the anonymous login page keep their normal caching.
+    static = (request.endpoint or "").endswith("static")
+    if not static and (g.get("api_user") is not None or current_user.is_authenticated):
+        response.headers["Cache-Control"] = "no-store"
+    if app.config.get("IS_PRODUCTION") and request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from crm.auth.models import Role, User
-from crm.auth.services import revoke_all_tokens, validate_new_password
+from crm.auth.services import end_every_session, validate_new_password
 from crm.core.errors import Conflict, ValidationFailed
 from crm.core.models import utcnow
 from crm.core.permissions import Action, require, role_may, role_needs_unit
@@ -66,7 +66,7 @@ def update_user(actor: User, user: User, data: dict, version) -> User:
     for key in USER_FIELDS:
         setattr(user, key, merged[key])
     if not user.active:
-        revoke_all_tokens(user)
+        end_every_session(user)
     db.session.flush()
     return user
 
@@ -75,7 +75,7 @@ def reset_password(actor: User, user: User, password: str) -> None:
     require(actor, Action.MANAGE)
     validate_new_password(password)
     user.set_password(password)
-    revoke_all_tokens(user)
+    end_every_session(user)
     db.session.flush()
 
 
@@ -86,7 +86,7 @@ def archive_user(actor: User, user: User, version) -> None:
         raise ValidationFailed(_("不能归档自己的账号。"))
     user.archived_at = utcnow()
     user.active = False
-    revoke_all_tokens(user)
+    end_every_session(user)
     db.session.flush()
 
 

@@ -1,13 +1,13 @@
 """Tokens and the current user."""
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from crm.api import bp
 from crm.api.base import ApiError, api_user, commit_after, doc, json_body, string_field
 from crm.auth import services
-from crm.extensions import limiter
+from crm.extensions import db, limiter
 
 
 def serialize_user(user) -> dict:
@@ -15,7 +15,9 @@ def serialize_user(user) -> dict:
 
 
 @bp.post("/auth/token")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=get_remote_address)
+# Coarse flood guard counting failures only; the per-account rule is in crm.auth.throttle.
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=get_remote_address,
+               deduct_when=lambda response: response.status_code != 201)
 @doc("Exchange a username and password for a bearer token", body="TokenRequest", response="Token",
      public=True, statuses=(400, 401, 422, 429), ok_status=201)
 @commit_after
@@ -24,9 +26,10 @@ def create_token():
     username = string_field(data, "username", max_length=64)
     password = string_field(data, "password", max_length=128)
     try:
-        user = services.authenticate(username, password)
-    except services.LoginRefused as err:
-        raise ApiError(401, "unauthorized", err.message) from None
+        user = services.authenticate(username, password, request.remote_addr)
+    except (services.LoginRefused, services.LoginLocked) as err:
+        db.session.commit()  # the failure is counted even though the token is refused
+        raise ApiError(err.status, err.code, err.message) from None
     services.record_login(user)
     return {"token": services.issue_token(user), "token_type": "Bearer",
             "expires_in": current_app.config["API_TOKEN_HOURS"] * 3600}, 201

@@ -17,7 +17,7 @@ RECORD_LABELS = {
     "incentive_terms": N_("奖扶条款"), "land_supplies": N_("供地"), "permits": N_("审批手续"),
     "follow_ups": N_("跟进记录"), "attachments": N_("附件"), "screenings": N_("预审"),
     "investor_links": N_("投资方判定"), "users": N_("用户"), "units": N_("单位"), "chains": N_("产业链"),
-    "list_items": N_("清单项"),
+    "list_items": N_("清单项"), "login_locks": N_("登录锁定"),
 }
 AUDIT_ACTION_LABELS = {"insert": N_("新建"), "update": N_("修改"), "archive": N_("归档"), "restore": N_("恢复")}
 

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -95,3 +95,63 @@ class ApiToken(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} user={self.user_id}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie holds a random id; only its SHA-256 is stored here, and the
+    row decides whether the cookie still works (logout, password change and admin actions revoke it),
+    so every app server behind a load balancer sees the same answer."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in (wrong password or unknown user): the shared counter every worker reads."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_username_created_at", "username", "created_at"),
+        Index("ix_login_failures_address_created_at", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginLock(db.Model):
+    """An account or address locked after too many failures; audited, so admins see who and when."""
+
+    __tablename__ = "login_locks"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("kind IN ('account', 'address')", name="kind"),
+        Index("ix_login_locks_kind_key", "kind", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), info={"label": N_("锁定对象")})
+    key: Mapped[str] = mapped_column(String(64), info={"label": N_("账号或地址")})
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info={"label": N_("用户")})
+    address: Mapped[str | None] = mapped_column(String(45), info={"label": N_("最后尝试地址")})
+    failures: Mapped[int] = mapped_column(info={"label": N_("失败次数")})
+    locked_until: Mapped[datetime] = mapped_column(DateTime(timezone=True), info={"label": N_("锁定至")})
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LoginLock {self.kind} {self.key} until {self.locked_until}>"

@@ -1,11 +1,11 @@
 """Login, logout and password change: thin views over crm.auth.services."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from crm.auth import services
+from crm.auth import services, sessions
 from crm.auth.forms import ChangePasswordForm, LoginForm
 from crm.core.errors import ServiceError
 from crm.core.forms import apply_service_errors
@@ -19,8 +19,15 @@ def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def failed_sign_in(response) -> bool:
+    """Only failures feed the flood guard: a successful sign-in redirects."""
+    return response.status_code != 302
+
+
+# A coarse per-worker flood guard; the real rule (per account and address, shared by every
+# worker) is in crm.auth.throttle.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], key_func=get_remote_address)
+@limiter.limit(login_limit, methods=["POST"], key_func=get_remote_address, deduct_when=failed_sign_in)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -29,11 +36,13 @@ def login():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
-        except services.LoginRefused as err:
+            user = services.authenticate(form.username.data, form.password.data, request.remote_addr)
+        except (services.LoginRefused, services.LoginLocked) as err:
+            db.session.commit()  # the failure is counted even though the sign-in is refused
             form.password.errors.append(err.message)
         else:
             login_user(user)
+            sessions.start_session(user)
             services.record_login(user)
             db.session.commit()
             target = form.next.data
@@ -44,6 +53,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    sessions.end_current_session()
+    db.session.commit()
     logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))
@@ -55,7 +66,8 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(current_user, form.current_password.data, form.new_password.data,
+                                     keep_session=g.get("user_session"))
         except ServiceError as err:
             db.session.rollback()
             apply_service_errors(form, err)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
-from crm.auth.models import ApiToken, User
+from crm.auth import sessions, throttle
+from crm.auth.models import ApiToken, User, UserSession
 from crm.core.errors import ServiceError, ValidationFailed
 from crm.core.models import as_utc, utcnow
 from crm.extensions import db
@@ -26,25 +26,39 @@ class LoginRefused(ServiceError):
     code = "unauthorized"
 
 
+LoginLocked = throttle.LoginLocked
+
+
 def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the user only while their server-side session row is live."""
     try:
         user = db.session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    if has_request_context() and sessions.current_session(user) is None:
+        return None  # logged out, revoked by a password change or an admin, or idle too long
+    return user
 
 
-def authenticate(username: str, password: str) -> User:
-    """The user whose credentials these are, or LoginRefused with a message for the screen."""
-    username = (username or "").strip()
+def authenticate(username: str, password: str, address: str | None = None) -> User:
+    """The user whose credentials these are, or LoginRefused / LoginLocked with a message for the screen.
+
+    Failed attempts are recorded (see crm.auth.throttle): the caller commits even on refusal.
+    """
+    username = (username or "").strip()[:64]
+    address = (address or "unknown")[:45]
+    throttle.check_not_locked(username, address)
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
     if user is None:
         User(password_hash=_DUMMY_HASH).check_password(password or "")
-        raise LoginRefused(_("用户名或密码错误。"))
-    if not user.check_password(password or ""):
+    if user is None or not user.check_password(password or ""):
+        throttle.record_failure(username, address, user)
         raise LoginRefused(_("用户名或密码错误。"))
     if not user.is_active:
         raise LoginRefused(_("该账号已停用，请联系系统管理员。"))
+    throttle.clear_failures(username)
     return user
 
 
@@ -65,19 +79,22 @@ def validate_new_password(password: str) -> None:
         )
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str, keep_session: UserSession | None = None) -> None:
+    """Change the password; every API token and every web session but `keep_session` (the browser
+    making the change) ends, so whoever else knew the old password is out."""
     if not user.check_password(current or ""):
         raise ValidationFailed(_("当前密码不正确。"), {"current_password": [_("当前密码不正确。")]})
     if current == new:
         raise ValidationFailed(_("新密码不能与当前密码相同。"), {"new_password": [_("新密码不能与当前密码相同。")]})
     validate_new_password(new)
     user.set_password(new)
-    revoke_all_tokens(user)  # a changed password must end every other session
+    revoke_all_tokens(user)
+    sessions.revoke_sessions(user, keep=keep_session)
     db.session.flush()
 
 
 def _digest(raw_token: str) -> str:
-    return hashlib.sha256(raw_token.encode()).hexdigest()
+    return sessions.digest(raw_token)
 
 
 def issue_token(user: User) -> str:
@@ -105,6 +122,12 @@ def token_for(raw_token: str) -> ApiToken | None:
 def revoke_token(token: ApiToken) -> None:
     token.revoked_at = utcnow()
     db.session.flush()
+
+
+def end_every_session(user: User) -> None:
+    """An admin reset, disable or archive: every token and every web session of the user ends."""
+    revoke_all_tokens(user)
+    sessions.revoke_sessions(user)
 
 
 def revoke_all_tokens(user: User) -> None:
