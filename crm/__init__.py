@@ -37,6 +37,9 @@ def create_app(config) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
 
     _init_extensions(app)
+    from crm.core.transactions import init_transactions
+
+    init_transactions(app)
     _register_blueprints(app)
     _register_hooks(app)
 
