@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from crm.core.errors import Conflict, ServiceError
+from crm.core.errors import Busy, Conflict, ServiceError
 from crm.core.i18n import N_
 
 ERROR_TITLES = {
@@ -40,11 +40,6 @@ BUSY_SQLITE_CODES = {5, 6}
 BUSY_SQLSTATES = {"55P03"}
 # PostgreSQL: serialization_failure, deadlock_detected (a concurrent transaction won).
 CONFLICT_SQLSTATES = {"40001", "40P01"}
-
-
-class Busy(ServiceError):
-    status = 503
-    code = "busy"
 
 
 def concurrency_error(err: OperationalError) -> ServiceError | None:
