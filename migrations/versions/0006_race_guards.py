@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0006_race_guards'
-down_revision = '0004_screening_policies'
+down_revision = '0005_auth_sessions'
 branch_labels = None
 depends_on = None
 
