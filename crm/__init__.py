@@ -42,6 +42,9 @@ def create_app(config) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     _init_extensions(app)
+    from crm.core.transactions import init_transactions
+
+    init_transactions(app)
     _register_blueprints(app)
     _register_hooks(app)
 

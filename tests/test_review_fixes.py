@@ -178,9 +178,11 @@ def test_a_save_that_races_another_is_a_409_not_a_500(setup, api):
     body = api.post("/api/v1/projects", json=new_project(setup)).json
 
     def someone_else_saves_first(session, flush_context, instances):
-        # Between this request's version check and its write, another user's save lands.
-        with db.engine.begin() as conn:
-            conn.execute(text("UPDATE projects SET version = version + 1 WHERE id = :id"), {"id": body["id"]})
+        # Between this request's version check and its write, the row's version moves (as when another
+        # user's save lands on PostgreSQL; on SQLite that save would queue behind this request, see
+        # test_concurrency.py), so it is moved on the request's own connection.
+        session.connection().execute(text("UPDATE projects SET version = version + 1 WHERE id = :id"),
+                                     {"id": body["id"]})
 
     event.listen(Session, "before_flush", someone_else_saves_first, once=True)
     try:

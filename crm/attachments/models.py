@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.core.i18n import N_
-from crm.core.models import ArchivableMixin, utcnow
+from crm.core.models import ArchivableMixin, VersionedMixin, utcnow
 from crm.extensions import db
 from crm.projects.constants import sql_in
 
@@ -15,7 +15,9 @@ ATTACHMENT_CATEGORIES = {"contract": N_("合同"), "minutes": N_("会议纪要")
                          "photo": N_("现场照片"), "other": N_("其他")}
 
 
-class Attachment(ArchivableMixin, db.Model):
+class Attachment(VersionedMixin, ArchivableMixin, db.Model):
+    """Versioned so that two people archiving it at once cannot both succeed."""
+
     __tablename__ = "attachments"
     __audited__ = True
     __table_args__ = (

@@ -28,6 +28,13 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class Busy(ServiceError):
+    """The database stayed locked by another writer past the busy timeout: try again shortly."""
+
+    status = 503
+    code = "busy"
+
+
 class PermissionDenied(ServiceError):
     status = 403
     code = "forbidden"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from crm.core.errors import Conflict, ServiceError
+from crm.core.errors import Busy, Conflict, ServiceError
 from crm.core.i18n import N_
 
 ERROR_TITLES = {
@@ -25,6 +25,7 @@ ERROR_TITLES = {
     422: N_("提交内容有误"),
     429: N_("操作过于频繁"),
     500: N_("系统出错"),
+    503: N_("系统繁忙"),
 }
 ERROR_HINTS = {
     403: N_("您的账号无权访问此页面或记录。如需权限，请联系系统管理员。"),
@@ -32,7 +33,26 @@ ERROR_HINTS = {
     413: N_("上传的文件或提交的内容超过了大小限制。"),
     429: N_("登录尝试过于频繁，请稍后再试。"),
     500: N_("系统遇到了意外错误，已记录。请稍后重试，或联系系统管理员。"),
+    503: N_("其他人正在保存数据，系统暂时繁忙，您的操作未保存。请稍后重试。"),
 }
+# SQLite: SQLITE_BUSY / SQLITE_LOCKED (low byte of the extended code); PostgreSQL: lock_not_available.
+BUSY_SQLITE_CODES = {5, 6}
+BUSY_SQLSTATES = {"55P03"}
+# PostgreSQL: serialization_failure, deadlock_detected (a concurrent transaction won).
+CONFLICT_SQLSTATES = {"40001", "40P01"}
+
+
+def concurrency_error(err: OperationalError) -> ServiceError | None:
+    """The refusal for a database error caused by a concurrent writer, or None for any other."""
+    orig = err.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    sqlite_code = getattr(orig, "sqlite_errorcode", None)
+    if sqlstate in CONFLICT_SQLSTATES:
+        return Conflict(_("该记录正被他人同时修改，您的修改未保存，请刷新后重新提交。"))
+    if sqlstate in BUSY_SQLSTATES or (sqlite_code is not None and sqlite_code & 0xFF in BUSY_SQLITE_CODES) \
+            or "database is locked" in str(orig):
+        return Busy(_(ERROR_HINTS[503]))
+    return None
 
 
 def is_api_request() -> bool:
@@ -91,6 +111,21 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         app.logger.warning("Integrity error on %s %s: %s", request.method, request.path, err.orig)
         return _service_error(Conflict(_("提交的内容与已有记录冲突（可能刚被他人保存），请刷新后重试。")))
+
+    @app.errorhandler(OperationalError)
+    def _operational(err: OperationalError):
+        # A writer waited past the busy timeout, or PostgreSQL aborted one of two racing writers.
+        from crm.extensions import db
+
+        db.session.rollback()
+        refusal = concurrency_error(err)
+        if refusal is None:
+            return _unexpected(err)
+        app.logger.warning("Concurrent write refused on %s %s: %s", request.method, request.path, err.orig)
+        response = make_response(_service_error(refusal))
+        if refusal.status == 503:
+            response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf_error(err: CSRFError):

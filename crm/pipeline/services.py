@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.core import parsing as p
 from crm.core.dates import local_today
-from crm.core.errors import GateNotMet, ValidationFailed
+from crm.core.errors import Conflict, GateNotMet, ValidationFailed
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
 from crm.extensions import db
@@ -75,8 +75,9 @@ def _require_next(project: Project, to_stage: Stage) -> None:
         return
     current = _(STAGE_LABELS[Stage(project.stage)])
     if stage_index(to_stage) <= stage_index(project.stage):
-        raise GateNotMet(_("项目已处于“%(stage)s”阶段，不能再进入“%(to)s”；退回须由管理员更正。",
-                           stage=current, to=_(STAGE_LABELS[to_stage])))
+        # Already done (typically by a colleague a moment ago): a conflict, not an unmet gate.
+        raise Conflict(_("项目已处于“%(stage)s”阶段，不能再进入“%(to)s”；退回须由管理员更正。",
+                         stage=current, to=_(STAGE_LABELS[to_stage])))
     raise GateNotMet(_("不能跳过阶段：项目目前为“%(stage)s”，下一步应为“%(next)s”。",
                        stage=current, next=_(STAGE_LABELS[expected])))
 
@@ -146,7 +147,8 @@ def _store_gate_record(project: Project, transition: Transition, stage: Stage, v
 def hold(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     if project.status != Status.ACTIVE:
-        raise GateNotMet(_("只有推进中的项目可以暂缓（当前状态：%(s)s）。", s=_(STATUS_LABELS[Status(project.status)])))
+        refusal = Conflict if project.status == Status.ON_HOLD else GateNotMet  # on hold already: done
+        raise refusal(_("只有推进中的项目可以暂缓（当前状态：%(s)s）。", s=_(STATUS_LABELS[Status(project.status)])))
     note = p.text(data.get("note"), "note", max_length=5000, multiline=True, required=True, label=_("暂缓原因"))
     return _record(actor, project, "hold", when, to_status=Status.ON_HOLD, note=note)
 
@@ -154,7 +156,8 @@ def hold(actor, project: Project, data: dict) -> Transition:
 def resume(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     if project.status != Status.ON_HOLD:
-        raise GateNotMet(_("只有暂缓中的项目可以恢复推进。"))
+        refusal = Conflict if project.status == Status.ACTIVE else GateNotMet  # resumed already: done
+        raise refusal(_("只有暂缓中的项目可以恢复推进。"))
     note = p.text(data.get("note"), "note", max_length=5000, multiline=True, label=_("备注"))
     return _record(actor, project, "resume", when, to_status=Status.ACTIVE, note=note)
 
@@ -162,8 +165,9 @@ def resume(actor, project: Project, data: dict) -> Transition:
 def drop(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     if project.status == Status.DROPPED:
-        raise GateNotMet(_("项目已终止。"))
-    reason = list_item_code("drop_reason", data.get("reason"), "reason", label=_("终止原因"))
+        raise Conflict(_("项目已终止。"))
+    codes = {item.code for item in list_items("drop_reason")}
+    reason = p.choice(data.get("reason"), "reason", codes, label=_("终止原因"))
     note = p.text(data.get("note"), "note", max_length=5000, multiline=True, label=_("说明"))
     if reason == "other" and not note:
         raise ValidationFailed(_("终止原因为“其他”时请填写说明。"), {"note": [_("请填写说明。")]})

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.core.i18n import N_
-from crm.core.models import TimestampMixin, utcnow
+from crm.core.models import TimestampMixin, VersionedMixin, utcnow
 from crm.extensions import db
 
 VERDICTS = ("pass", "conditional", "reject")
@@ -85,7 +85,9 @@ class Policy(TimestampMixin, db.Model):
         return f"<Policy {self.id} {self.name} v{self.version}{' active' if self.active else ''}>"
 
 
-class Screening(db.Model):
+class Screening(VersionedMixin, db.Model):
+    """Versioned: of two leaders signing at once on PostgreSQL, the second UPDATE finds the version moved."""
+
     __tablename__ = "screenings"
     __audited__ = True
     __table_args__ = (

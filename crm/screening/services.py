@@ -101,7 +101,7 @@ def prepare_screening(actor, project: Project, overrides: dict | None = None) ->
     result = screen(Inputs(**{k: figures[k] for k in Inputs.__dataclass_fields__}), thresholds(policy))
     now = utcnow()
     db.session.execute(update(Screening).where(Screening.project_id == project.id, Screening.signed_at.is_(None),
-                                               Screening.superseded_at.is_(None)).values(superseded_at=now))
+                                               Screening.superseded_at.is_(None)).values(superseded_at=now, version=Screening.version + 1))
     screening = Screening(
         project_id=project.id, policy_id=policy.id, policy_version=policy.label, created_by_id=actor.id,
         inputs={k: v if isinstance(v, str) or v is None else str(v) for k, v in figures.items()},
