@@ -166,8 +166,7 @@ def drop(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     if project.status == Status.DROPPED:
         raise Conflict(_("项目已终止。"))
-    codes = {item.code for item in list_items("drop_reason")}
-    reason = p.choice(data.get("reason"), "reason", codes, label=_("终止原因"))
+    reason = list_item_code("drop_reason", data.get("reason"), "reason", label=_("终止原因"))
     note = p.text(data.get("note"), "note", max_length=5000, multiline=True, label=_("说明"))
     if reason == "other" and not note:
         raise ValidationFailed(_("终止原因为“其他”时请填写说明。"), {"note": [_("请填写说明。")]})
