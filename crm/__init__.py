@@ -46,6 +46,10 @@ def create_app(config) -> Flask:
 
     init_transactions(app)
     _register_blueprints(app)
+    from crm.core.features import register_features
+    from crm.features import FEATURES
+
+    register_features(app, FEATURES)
     _register_hooks(app)
 
     from crm.core.web import register_error_handlers, register_template_helpers

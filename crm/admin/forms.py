@@ -39,8 +39,3 @@ class UnitForm(FlaskForm):
     submit = SubmitField(_l("保存"))
 
 
-class ArchiveForm(FlaskForm):
-    """A POST button carrying the version the user saw."""
-
-    version = HiddenField()
-    submit = SubmitField(_l("归档"))

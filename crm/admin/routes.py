@@ -1,37 +1,25 @@
 """Administration screens for users and units: thin views over crm.admin.services."""
 
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.admin import services
-from crm.admin.forms import ArchiveForm, PasswordResetForm, UnitForm, UserForm
+from crm.admin.forms import PasswordResetForm, UnitForm, UserForm
 from crm.audit.services import history_for
 from crm.auth.models import User
-from crm.core.forms import run_service
+from crm.core.forms import ArchiveForm, run_service
 from crm.core.paging import fetch_page, web_page_number
-from crm.core.permissions import Action, can
+from crm.core.web import admin_required
 from crm.extensions import db
 from crm.units.models import Unit
 from crm.units.services import all_units, unit_choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not can(current_user, Action.MANAGE):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _record_or_404(model, ident):

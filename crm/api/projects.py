@@ -14,7 +14,7 @@ from crm.pipeline import permits as permit_rules
 from crm.pipeline import services as pipeline
 from crm.pipeline.models import Contract, IncentiveTerm, Permit, Transition
 from crm.projects import services
-from crm.projects.access import permit_for, project_for
+from crm.projects.access import project_for
 from crm.projects.constants import Stage, stage_index
 from crm.projects.models import Project
 from crm.projects.page import history_query
@@ -172,6 +172,6 @@ def list_permits(project_id: int):
 @commit_after
 def patch_permit(permit_id: int):
     data = json_body()
-    permit = permit_for(api_user(), permit_id)
+    permit = permit_rules.permit_for(api_user(), permit_id)
     permit_rules.complete_permit(api_user(), permit, data, data.get("version"))
     return serialize_permit(permit)

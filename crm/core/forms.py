@@ -2,7 +2,8 @@
 
 from flask import flash
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from crm.core.errors import ServiceError
@@ -66,3 +67,10 @@ class MaxLength(Length):
 def amount_field(label):
     """A decimal typed as text: the services parse it, so the web and the API refuse the same input."""
     return StringField(label, validators=[Optional(), MaxLength(20)], render_kw={"inputmode": "decimal"})
+
+
+class ArchiveForm(FlaskForm):
+    """A POST button carrying the version the user saw (archive a user, unit, chain, list entry...)."""
+
+    version = HiddenField()
+    submit = SubmitField(_l("归档"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import Flask, abort, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,6 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.core.errors import Busy, Conflict, ServiceError
 from crm.core.i18n import N_
+from crm.core.permissions import Action, can
 
 ERROR_TITLES = {
     400: N_("请求有误"),
@@ -57,6 +60,19 @@ def concurrency_error(err: OperationalError) -> ServiceError | None:
 
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
+
+
+def admin_required(view):
+    """A screen for administrators only (users, units, reference data, policies)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not can(current_user, Action.MANAGE):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def is_safe_redirect(target: str | None) -> bool:

@@ -9,8 +9,8 @@ from crm.core.permissions import Action, can
 from crm.core.web import is_safe_redirect
 from crm.extensions import db
 from crm.followups.services import due_follow_ups
+from crm.main.stalled import stalled_for
 from crm.projects.home import stage_counts
-from crm.projects.stalled import stalled_for
 from crm.screening.services import awaiting_signoff
 
 bp = Blueprint("main", __name__)

@@ -10,15 +10,19 @@ from sqlalchemy import select
 
 from crm.core import parsing as p
 from crm.core.dates import local_today
-from crm.core.errors import Conflict
+from crm.core.errors import Conflict, NotFound
 from crm.core.i18n import N_
+from crm.core.parsing import record_by_id
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
 from crm.extensions import db
 from crm.pipeline.models import Permit
-from crm.projects.access import require_active_record
+from crm.projects.access import project_for, require_active_record
+from crm.projects.constants import Stage, stage_index
 from crm.projects.models import Project
+from crm.projects.signals import figures_changed
 from crm.screening.current import signed_screening
+from crm.screening.signals import screening_signed
 
 PERMIT_LABELS = {"filing": N_("立项/备案"), "planning": N_("规划许可"), "construction": N_("施工许可"),
                  "eia": N_("环评"), "energy_review": N_("节能审查")}
@@ -80,6 +84,22 @@ def refresh_requirements(project: Project) -> None:
             permit.required = permit.kind in required
 
 
+def _after_figures_changed(project: Project) -> None:
+    if stage_index(project.stage) >= stage_index(Stage.SIGNED):
+        refresh_requirements(project)
+
+
+def _after_screening_signed(screening) -> None:
+    # Signed after 签约 with a higher energy tier: the permits follow the screened figures.
+    refresh_requirements(screening.project)
+
+
+def connect_signals() -> None:
+    """Permits follow the figures of the project and of its signed screening (see docs/ARCHITECTURE.md)."""
+    figures_changed.connect(_after_figures_changed)
+    screening_signed.connect(_after_screening_signed)
+
+
 def permits_of(project: Project) -> list[Permit]:
     return list(db.session.scalars(select(Permit).where(Permit.project_id == project.id).order_by(Permit.id)))
 
@@ -90,6 +110,15 @@ def missing_permits(project: Project, by: date) -> list[Permit]:
 
 def is_overdue(permit: Permit, today: date | None = None) -> bool:
     return permit.required and permit.done_date is None and permit.due_date < (today or local_today())
+
+
+def permit_for(actor, permit_id, action: Action = Action.WRITE):
+    """A permit, if `actor` may do `action` on its project (the same 404/403 rule as projects)."""
+    permit = record_by_id(Permit, permit_id)
+    if permit is None:
+        raise NotFound(_("审批手续不存在。"))
+    project_for(actor, permit.project_id, action)
+    return permit
 
 
 def complete_permit(actor, permit: Permit, data: dict, version) -> Permit:

@@ -24,14 +24,3 @@ def project_for(actor, project_id, action: Action = Action.READ) -> Project:
 def require_active_record(project: Project) -> None:
     if project.archived_at is not None:
         raise PermissionDenied(_("项目已归档，不能再修改。"))
-
-
-def permit_for(actor, permit_id, action: Action = Action.WRITE):
-    """A permit, if `actor` may do `action` on its project (the same 404/403 rule as projects)."""
-    from crm.pipeline.models import Permit
-
-    permit = record_by_id(Permit, permit_id)
-    if permit is None:
-        raise NotFound(_("审批手续不存在。"))
-    project_for(actor, permit.project_id, action)
-    return permit

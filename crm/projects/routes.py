@@ -12,7 +12,7 @@ from crm.core.permissions import Action
 from crm.pipeline import permits as permit_rules
 from crm.pipeline import services as pipeline
 from crm.projects import choices, services
-from crm.projects.access import permit_for, project_for
+from crm.projects.access import project_for
 from crm.projects.export import ledger_workbook
 from crm.projects.forms import MOVE_FORMS, ArchiveProjectForm, InvestorRulingForm, PermitForm, ProjectForm
 from crm.projects.page import page_data
@@ -159,7 +159,7 @@ def move(project_id: int, to: str):
 @bp.post("/permits/<int:permit_id>")
 @login_required
 def complete_permit(permit_id: int):
-    permit = permit_for(current_user, permit_id)
+    permit = permit_rules.permit_for(current_user, permit_id)
     form = PermitForm()
     if form.validate_on_submit() and run_service(
             form, lambda: permit_rules.complete_permit(current_user, permit, form.data, form.version.data)):

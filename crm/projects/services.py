@@ -31,6 +31,7 @@ from crm.projects.constants import (
 )
 from crm.projects.identity import clean_uscc, normalise_company_name
 from crm.projects.models import InvestorLink, Project, ProjectContact
+from crm.projects.signals import figures_changed
 from crm.reference.models import Chain, IndustryDivision
 from crm.units.models import Unit
 
@@ -241,11 +242,8 @@ def update_project(actor, project: Project, data: dict, version, contacts: list[
     _apply(project, c)
     if contacts is not None:
         update_contacts(project, contacts)
-    if stage_index(project.stage) >= stage_index(Stage.SIGNED):
-        from crm.pipeline.permits import refresh_requirements
-
-        db.session.flush()
-        refresh_requirements(project)
+    db.session.flush()
+    figures_changed.send(project)
     db.session.flush()
     return project
 

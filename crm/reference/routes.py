@@ -4,10 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from crm.admin.forms import ArchiveForm
-from crm.admin.routes import admin_required
 from crm.audit.services import history_for
-from crm.core.forms import run_service
+from crm.core.forms import ArchiveForm, run_service
+from crm.core.web import admin_required
 from crm.extensions import db
 from crm.reference import services
 from crm.reference.forms import ChainForm, ListItemForm

@@ -4,9 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from crm.admin.routes import admin_required
 from crm.core.forms import run_service
 from crm.core.permissions import Action, can
+from crm.core.web import admin_required
 from crm.extensions import db
 from crm.projects.access import project_for
 from crm.reference.services import list_items

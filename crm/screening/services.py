@@ -15,7 +15,6 @@ from crm.core.i18n import N_
 from crm.core.models import utcnow
 from crm.core.permissions import Action, can, require, scope
 from crm.extensions import db
-from crm.pipeline.permits import refresh_requirements
 from crm.projects.access import project_for, require_active_record
 from crm.projects.constants import MAX_AMOUNT_WAN, MAX_ENERGY_TCE, MAX_FLOOR_M2, MAX_LAND_MU
 from crm.projects.models import Project
@@ -24,6 +23,7 @@ from crm.screening.current import current_ids
 from crm.screening.models import VERDICTS, Screening
 from crm.screening.policies import policy_for, thresholds
 from crm.screening.scoring import Inputs, screen
+from crm.screening.signals import screening_signed
 
 # The figures a screening copies from the project (and that a screening request may override).
 FIGURES = {
@@ -159,8 +159,7 @@ def decide(actor, screening: Screening, data: dict) -> Screening:
     screening.negative_list_confirmed, screening.negative_list_checked = True, checked
     screening.signed_by_id, screening.signed_at = actor.id, utcnow()
     db.session.flush()
-    # Signed after 签约 with a higher energy tier: the permits follow the new figures.
-    refresh_requirements(screening.project)
+    screening_signed.send(screening)
     db.session.flush()
     return screening
 
