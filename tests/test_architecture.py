@@ -39,3 +39,4 @@ def test_the_role_guard_would_catch_a_role_comparison():
     assert ROLE_DECISION.search('if user.role in (Role.STAFF, Role.UNIT_HEAD):')
     assert not ROLE_DECISION.search('if can(actor, Action.SIGN_SCREENING):')
     assert not ROLE_DECISION.search('bp = Blueprint("admin", __name__)')
+
