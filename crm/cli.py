@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from crm.audit.services import set_actor
-from crm.domain import AuditSource
+from crm.domain import AuditSource, Role
 from crm.extensions import db
 
 
@@ -55,7 +55,7 @@ def register_cli(app: Flask) -> None:
             validate_new_password(password)
         except ServiceError as err:
             raise click.ClickException(err.fields["new_password"][0]) from None
-        user = User(username=username, name=name, role="admin")
+        user = User(username=username, name=name, role=Role.ADMIN)
         user.set_password(password)
         db.session.add(user)
         db.session.commit()

@@ -111,3 +111,16 @@ def test_no_state_code_is_spelled_out_outside_crm_domain():
 def test_the_scan_sees_a_literal_and_ignores_docstrings():
     source = '"""Moves to "signed"."""\nx = "signed"  # "talks"\n'
     assert [n.value for n in _literals_outside_docstrings(ast.parse(source))] == ["signed"]
+
+
+def _crm_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    return {name for name in names if name == "crm" or name.startswith("crm.")}
+
+
+def test_the_vocabularies_depend_on_nothing_in_crm_and_the_column_type_on_them_only():
+    for path in (ROOT / "crm/domain").glob("*.py"):
+        assert {m for m in _crm_imports(path) if not m.startswith("crm.domain")} == set(), path
+    assert _crm_imports(ROOT / "crm/core/columns.py") == {"crm.domain"}

@@ -24,7 +24,7 @@ from crm.demo.catalog import (
     PRODUCTS,
     TRADES,
 )
-from crm.domain import IncentiveCondition, Move, Stage, Status, Verdict
+from crm.domain import FundOrigin, IncentiveCondition, Move, ProjectKind, Stage, Status, Verdict
 from crm.extensions import db
 from crm.followups.services import add_follow_up, complete_next_action
 from crm.pipeline import services as pipeline
@@ -71,7 +71,7 @@ class DemoPipeline:
         if owner is not None:
             vetoed = create_project(owner, {
                 "name": "年产30万吨石油焦煅烧项目", "investor_name": "邻市鑫源炭素有限公司", "industry_code": "25",
-                "source": "agency", "unit_id": owner.unit_id, "owner_id": owner.id, "kind": "new",
+                "source": "agency", "unit_id": owner.unit_id, "owner_id": owner.id, "kind": ProjectKind.NEW,
                 "total_investment_wan": "68000", "fixed_asset_investment_wan": "52000", "land_area_mu": "260",
                 "expected_annual_output_wan": "90000", "expected_annual_tax_wan": "3200",
                 "annual_energy_tce": "86000", "jobs": 180, "fund_origin": "city_outside"})
@@ -127,8 +127,8 @@ class DemoPipeline:
             "annual_energy_tce": (energy := _money(total / 10_000 * energy_per_yi * rng.uniform(0.4, 1.8))),
             # Mostly electricity (1 万千瓦时 ≈ 1.229 tce on the equivalent-value basis).
             "annual_electricity_wan_kwh": (energy * Decimal(str(round(rng.uniform(0.3, 0.75), 2)))).quantize(Decimal("0.01")),
-            "jobs": int(total / rng.uniform(80, 400)) + 10, "kind": "new",
-            "fund_origin": "foreign" if foreign else origin,
+            "jobs": int(total / rng.uniform(80, 400)) + 10, "kind": ProjectKind.NEW,
+            "fund_origin": FundOrigin.FOREIGN if foreign else origin,
         }
         if foreign:
             figures |= {"exchange_rate": Decimal("7.1200"),
@@ -254,13 +254,13 @@ class DemoPipeline:
                 "investor_name", "investor_uscc", "industry_code", "chain_id", "source", "unit_id", "owner_id",
                 "lead_leader_id", "fund_origin", "foreign_investment_usd_wan", "exchange_rate")}
             extra = _money(float(original.total_investment_wan) * self.rng.uniform(0.2, 0.6))
-            data |= {"name": original.name.replace("项目", "二期增资项目"), "kind": "capital_increase",
+            data |= {"name": original.name.replace("项目", "二期增资项目"), "kind": ProjectKind.CAPITAL_INCREASE,
                      "parent_project_id": original.id, "total_investment_wan": extra,
                      "fixed_asset_investment_wan": (extra * Decimal("0.8")).quantize(Decimal("0.01")),
                      "floor_area_m2": Decimal("8000.00"), "expected_annual_output_wan": extra,
                      "expected_annual_tax_wan": (extra * Decimal("0.05")).quantize(Decimal("0.01")),
                      "annual_energy_tce": (extra / 100).quantize(Decimal("0.01"))}
-            if data["fund_origin"] == "foreign":
+            if data["fund_origin"] == FundOrigin.FOREIGN:
                 data["foreign_investment_usd_wan"] = (extra / Decimal("7.12")).quantize(Decimal("0.01"))
             project = create_project(owner, data)
             self.projects.append(project)

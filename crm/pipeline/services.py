@@ -18,7 +18,7 @@ from crm.core.dates import local_today
 from crm.core.errors import GateNotMet, ValidationFailed
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
-from crm.domain import Move, Stage, Status, TransitionKind
+from crm.domain import ListKind, Move, Stage, Status, TransitionKind
 from crm.extensions import db
 from crm.pipeline import gates
 from crm.pipeline.models import Commitment, Contract, IncentiveTerm, LandSupply, MeetingApproval, Transition
@@ -163,7 +163,7 @@ def drop(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     if project.status == Status.DROPPED:
         raise GateNotMet(_("项目已终止。"))
-    reason = list_item_code("drop_reason", data.get("reason"), "reason", label=_("终止原因"))
+    reason = list_item_code(ListKind.DROP_REASON, data.get("reason"), "reason", label=_("终止原因"))
     note = p.text(data.get("note"), "note", max_length=5000, multiline=True, label=_("说明"))
     if reason == "other" and not note:
         raise ValidationFailed(_("终止原因为“其他”时请填写说明。"), {"note": [_("请填写说明。")]})

@@ -165,7 +165,7 @@ def archive_list_item(actor, item: ListItem, version) -> None:
 def seed_default_lists() -> int:
     """Add the default negative list and drop reasons where a kind has no entries yet."""
     added = 0
-    for kind, defaults in (("negative_list", NEGATIVE_LIST), ("drop_reason", DROP_REASONS)):
+    for kind, defaults in ((ListKind.NEGATIVE_LIST, NEGATIVE_LIST), (ListKind.DROP_REASON, DROP_REASONS)):
         if db.session.scalar(select(func.count()).select_from(ListItem).where(ListItem.kind == kind)):
             continue
         for order, (code, label) in enumerate(defaults, start=1):

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from crm.admin.routes import admin_required
 from crm.core.forms import run_service
 from crm.core.permissions import Action
+from crm.domain import ListKind, Role
 from crm.extensions import db
 from crm.projects.access import project_for
 from crm.reference.services import list_items
@@ -38,7 +39,7 @@ def prepare(project_id: int):
 def _decision_form(screening) -> DecisionForm:
     form = DecisionForm(verdict=screening.proposed_verdict)
     codes = set(screening.policy.negative_list_codes if screening.policy else [])
-    form.checked.choices = [(item.code, item.label) for item in list_items("negative_list", include_archived=True)
+    form.checked.choices = [(item.code, item.label) for item in list_items(ListKind.NEGATIVE_LIST, include_archived=True)
                             if item.code in codes]  # in the list's own order
     return form
 
@@ -56,7 +57,7 @@ def detail(screening_id: int):
             flash(_("预审已签批。"), "success")
             return redirect(url_for("screening.detail", screening_id=screening.id))
     return render_template("screening/detail.html", screening=screening, form=form,
-                           can_sign=current_user.role == "leader" and screening.signed_at is None
+                           can_sign=current_user.role == Role.LEADER and screening.signed_at is None
                            and screening.superseded_at is None,
                            rows=_rows(screening), policy=screening.policy)
 
@@ -117,7 +118,7 @@ def _policy_form(policy: Policy | None) -> PolicyForm:
             getattr(form, name).data = ",".join(getattr(policy, name))
     form.scope_unit_id.choices = [(None, _("全市通用"))] + unit_choices()
     form.veto_below.choices = [(k, _(INDICATOR_LABELS[k])) for k in INDICATORS[:4]]
-    form.negative_list_codes.choices = [(item.code, item.label) for item in list_items("negative_list")]
+    form.negative_list_codes.choices = [(item.code, item.label) for item in list_items(ListKind.NEGATIVE_LIST)]
     return form
 
 
