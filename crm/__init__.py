@@ -112,12 +112,13 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from crm.audit.services import set_actor
+    from crm.domain import AuditSource
 
     @app.before_request
     def _web_session_and_actor():
         session.permanent = True  # so PERMANENT_SESSION_LIFETIME applies
         if "audit_source" not in g and current_user.is_authenticated:
-            set_actor(current_user.id, "web")
+            set_actor(current_user.id, AuditSource.WEB)
 
     @app.after_request
     def _security_headers(response):

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from crm.audit.services import set_actor
+from crm.domain import AuditSource, Role
 from crm.extensions import db
 
 
@@ -19,7 +20,7 @@ def register_cli(app: Flask) -> None:
         """Add the default negative list and drop reasons where missing (safe to repeat)."""
         from crm.reference.services import seed_default_lists
 
-        set_actor(None, "cli", "flask seed")
+        set_actor(None, AuditSource.CLI, "flask seed")
         added = seed_default_lists()
         db.session.commit()
         click.echo(f"reference lists: {added} entries added")
@@ -31,7 +32,7 @@ def register_cli(app: Flask) -> None:
         """Load the demo city: units, users (password Demo@2026), chains."""
         from crm.demo.loader import DemoRefused, load_demo
 
-        set_actor(None, "cli", "flask demo load")
+        set_actor(None, AuditSource.CLI, "flask demo load")
         try:
             summary = load_demo(current_app.config, if_empty=if_empty, project_count=projects)
         except DemoRefused as err:
@@ -49,12 +50,12 @@ def register_cli(app: Flask) -> None:
         from crm.auth.services import validate_new_password
         from crm.core.errors import ServiceError
 
-        set_actor(None, "cli", "flask user create-admin")
+        set_actor(None, AuditSource.CLI, "flask user create-admin")
         try:
             validate_new_password(password)
         except ServiceError as err:
             raise click.ClickException(err.fields["new_password"][0]) from None
-        user = User(username=username, name=name, role="admin")
+        user = User(username=username, name=name, role=Role.ADMIN)
         user.set_password(password)
         db.session.add(user)
         db.session.commit()

@@ -3,9 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Optional, Regexp
 
-from crm.auth.models import ROLE_LABELS
 from crm.core.forms import MaxLength, coerce_optional_int
-from crm.units.models import UNIT_KIND_LABELS
+from crm.domain import Role, UnitKind
 
 
 class UserForm(FlaskForm):
@@ -15,7 +14,7 @@ class UserForm(FlaskForm):
                     Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("用户名只能包含字母、数字、下划线、点和连字符。"))],
     )
     name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名。")), MaxLength(64)])
-    role = SelectField(_l("角色"), choices=[(k.value, v) for k, v in ROLE_LABELS.items()])
+    role = SelectField(_l("角色"), choices=Role.lazy_choices())
     unit_id = SelectField(_l("所属单位"), coerce=coerce_optional_int, validate_choice=False)
     phone = StringField(_l("电话"), validators=[Optional(), MaxLength(32)])
     email = StringField(_l("邮箱"), validators=[Optional(), Email(_l("邮箱格式不正确。")), MaxLength(120)])
@@ -32,7 +31,7 @@ class PasswordResetForm(FlaskForm):
 
 class UnitForm(FlaskForm):
     name = StringField(_l("单位名称"), validators=[DataRequired(_l("请填写单位名称。")), MaxLength(100)])
-    kind = SelectField(_l("单位类型"), choices=[(k.value, v) for k, v in UNIT_KIND_LABELS.items()])
+    kind = SelectField(_l("单位类型"), choices=UnitKind.lazy_choices())
     parent_id = SelectField(_l("上级单位"), coerce=coerce_optional_int, validate_choice=False)
     location = StringField(_l("所在地"), validators=[Optional(), MaxLength(100)])
     version = HiddenField()

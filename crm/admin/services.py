@@ -93,7 +93,7 @@ def archive_user(actor: User, user: User, version) -> None:
 def _check_unit_fields(unit: Unit | None, data: dict) -> None:
     if not (data.get("name") or "").strip():
         raise ValidationFailed(_("请填写单位名称。"), {"name": [_("必填")]})
-    if data.get("kind") not in {k.value for k in UnitKind}:
+    if UnitKind.get(data.get("kind")) is None:
         raise ValidationFailed(_("单位类型无效。"), {"kind": [_("请选择单位类型。")]})
     same_name = select(Unit.id).where(Unit.name == data["name"].strip())
     if unit is not None:

@@ -14,6 +14,7 @@ from crm.auth.services import token_for
 from crm.core.errors import ServiceError, ValidationFailed
 from crm.core.models import as_utc
 from crm.core.paging import api_page_args, fetch_page
+from crm.domain import AuditSource
 from crm.extensions import db
 
 
@@ -64,7 +65,7 @@ def authenticate():
         db.session.commit()  # the "last used" touch, before the view: read-only calls commit nothing else
     g.api_token = token
     g.api_user = token.user
-    set_actor(token.user.id, "api", f"{request.method} {request.path}"[:200])
+    set_actor(token.user.id, AuditSource.API, f"{request.method} {request.path}"[:200])
     return token.user
 
 

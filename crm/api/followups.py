@@ -8,8 +8,9 @@ from crm.api.base import api_user, commit_after, doc, iso, json_body, paginated
 from crm.core.errors import NotFound
 from crm.core.parsing import record_by_id
 from crm.core.permissions import Action
+from crm.domain import FollowUpKind
 from crm.followups import services
-from crm.followups.models import FOLLOW_UP_KINDS, FollowUp
+from crm.followups.models import FollowUp
 from crm.projects.access import project_for
 
 DATE_FIELDS = ("followed_on", "next_action_due")
@@ -21,7 +22,7 @@ def serialize_follow_up(follow_up: FollowUp) -> dict:
     return {
         "id": follow_up.id, "project_id": follow_up.project_id,
         "followed_on": iso(follow_up.followed_on), "kind": follow_up.kind,
-        "kind_label": _(FOLLOW_UP_KINDS[follow_up.kind]), "people": follow_up.people, "notes": follow_up.notes,
+        "kind_label": FollowUpKind(follow_up.kind).title, "people": follow_up.people, "notes": follow_up.notes,
         "next_action": follow_up.next_action, "next_action_due": iso(follow_up.next_action_due),
         "next_action_owner_id": follow_up.next_action_owner_id,
         "next_action_owner_name": owner.name if owner else None,

@@ -6,6 +6,19 @@ from flask import current_app
 
 from crm.api import bp
 from crm.api.base import doc
+from crm.domain import (
+    EnergyTier,
+    FundOrigin,
+    IncentiveCondition,
+    Move,
+    ProjectKind,
+    Role,
+    Source,
+    Stage,
+    Status,
+    UnitKind,
+    Verdict,
+)
 
 ERROR = {
     "type": "object",
@@ -25,19 +38,18 @@ def _page(item: str) -> dict:
 
 DEC = {"type": ["string", "number", "null"], "description": "exact decimal; returned as a string"}
 DATE = {"type": ["string", "null"], "format": "date"}
-STAGE = {"type": "string", "enum": ["talks", "approved", "signed", "started", "producing"]}
+STAGE = {"type": "string", "enum": Stage.codes()}
 _PROJECT_FIELDS = {
     "name": {"type": "string", "maxLength": 200}, "investor_name": {"type": "string", "maxLength": 200},
     "investor_uscc": {"type": ["string", "null"], "description": "18-character USCC, check digit verified"},
     "industry_code": {"type": "string", "pattern": "^[0-9]{2}$"}, "chain_id": {"type": ["integer", "null"]},
-    "source": {"type": "string", "enum": ["business_referral", "resident_team", "trip", "expo", "online", "agency",
-                                          "other"]},
+    "source": {"type": "string", "enum": Source.codes()},
     "unit_id": {"type": "integer"}, "owner_id": {"type": "integer"}, "lead_leader_id": {"type": ["integer", "null"]},
     "total_investment_wan": DEC, "fixed_asset_investment_wan": DEC, "land_area_mu": DEC, "floor_area_m2": DEC,
     "expected_annual_output_wan": DEC, "expected_annual_tax_wan": DEC, "annual_energy_tce": DEC,
     "annual_electricity_wan_kwh": DEC, "jobs": {"type": ["integer", "null"]},
-    "kind": {"type": "string", "enum": ["new", "capital_increase"]}, "parent_project_id": {"type": ["integer", "null"]},
-    "fund_origin": {"type": "string", "enum": ["city_outside", "province_outside", "foreign", "local"]},
+    "kind": {"type": "string", "enum": ProjectKind.codes()}, "parent_project_id": {"type": ["integer", "null"]},
+    "fund_origin": {"type": "string", "enum": FundOrigin.codes()},
     "foreign_investment_usd_wan": DEC, "exchange_rate": DEC, "intention_agreement_date": DATE,
     "location": {"type": ["string", "null"]}, "summary": {"type": ["string", "null"]},
 }
@@ -54,11 +66,11 @@ SCHEMAS = {
                                               "expires_in": {"type": "integer"}}},
     "User": {"type": "object", "properties": {
         "id": {"type": "integer"}, "username": {"type": "string"}, "name": {"type": "string"},
-        "role": {"type": "string", "enum": ["staff", "unit_head", "leader", "viewer", "admin"]},
+        "role": {"type": "string", "enum": Role.codes()},
         "unit_id": {"type": ["integer", "null"]}}},
     "Unit": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"},
-        "kind": {"type": "string", "enum": ["bureau", "chain_team", "resident_team", "park", "town"]},
+        "kind": {"type": "string", "enum": UnitKind.codes()},
         "parent_id": {"type": ["integer", "null"]}, "location": {"type": ["string", "null"]},
         "archived": {"type": "boolean"}, "version": {"type": "integer"}}},
     "Chain": {"type": "object", "properties": {
@@ -76,7 +88,7 @@ SCHEMAS = {
     "ProjectPatch": {"type": "object", "required": ["version"],
                      "properties": _PROJECT_FIELDS | {"version": {"type": "integer"}}},
     "Project": {"type": "object", "properties": _PROJECT_FIELDS | {
-        "id": {"type": "integer"}, "stage": STAGE, "status": {"type": "string", "enum": ["active", "on_hold", "dropped"]},
+        "id": {"type": "integer"}, "stage": STAGE, "status": {"type": "string", "enum": Status.codes()},
         "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},
         "incentive_terms": {"type": "array", "items": {"type": "object", "properties": {
@@ -85,8 +97,7 @@ SCHEMAS = {
         "possible_duplicates": {"type": "array", "items": {"type": "object"}}}},
     "ProjectPage": _page("Project"),
     "TransitionInput": {"type": "object", "required": ["to", "effective_date"], "properties": {
-        "to": {"type": "string", "enum": ["approved", "signed", "started", "producing", "on_hold", "resume",
-                                          "dropped", "correction"]},
+        "to": {"type": "string", "enum": Move.codes()},
         "effective_date": {"type": "string", "format": "date"}, "version": {"type": "integer"},
         "meeting_name": {"type": "string"}, "minutes_no": {"type": "string"}, "conditions": {"type": "string"},
         "contract_no": {"type": "string"}, "contract_investment_wan": DEC, "agreed_start_date": DATE,
@@ -95,7 +106,7 @@ SCHEMAS = {
             "due_date": DATE, "amount_wan": DEC, "description": {"type": "string"}}}},
         "incentive_terms": {"type": "array", "items": {"type": "object", "properties": {
             "kind": {"type": "string"}, "cap_wan": DEC, "description": {"type": "string"},
-            "condition_stage": {"type": "string", "enum": ["signed", "started", "producing", "actual_tax"]}}}},
+            "condition_stage": {"type": "string", "enum": IncentiveCondition.codes()}}}},
         "land_area_mu": DEC, "land_certificate_no": {"type": "string"},
         "reason": {"type": "string", "description": "dropped: the drop reason's code or its label, from "
                                                     "/api/v1/reference/drop_reason (e.g. 企业战略调整); "
@@ -115,12 +126,12 @@ SCHEMAS = {
         "indicators": {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in (
             "tax_per_mu", "investment_intensity", "output_per_mu", "energy_per_output")}},
         "scores": {"type": "object"}, "vetoes": {"type": "array", "items": {"type": "string"}},
-        "energy_review_tier": {"type": "string", "enum": ["none", "city", "province"]},
+        "energy_review_tier": {"type": "string", "enum": EnergyTier.codes()},
         "score": {"type": ["string", "null"]},
-        "proposed_verdict": {"type": "string", "enum": ["pass", "conditional", "reject"]},
+        "proposed_verdict": {"type": "string", "enum": Verdict.codes()},
         "verdict": {"type": ["string", "null"]}}},
     "Decision": {"type": "object", "required": ["verdict", "comment", "negative_list_confirmed"], "properties": {
-        "verdict": {"type": "string", "enum": ["pass", "conditional", "reject"]}, "comment": {"type": "string"},
+        "verdict": {"type": "string", "enum": Verdict.codes()}, "comment": {"type": "string"},
         "conditions": {"type": ["string", "null"]}, "negative_list_confirmed": {"type": "boolean"}}},
     "Policy": {"type": "object", "description": "A screening policy version (see the README for every field)"},
     "PolicyPage": _page("Policy"),

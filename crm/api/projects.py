@@ -9,13 +9,13 @@ from crm.api import bp
 from crm.api.base import api_user, commit_after, doc, iso, json_body, paginated
 from crm.audit.models import AuditEntry
 from crm.core.permissions import Action
+from crm.domain import Stage
 from crm.extensions import db
 from crm.pipeline import permits as permit_rules
 from crm.pipeline import services as pipeline
 from crm.pipeline.models import Contract, IncentiveTerm, Permit, Transition
 from crm.projects import services
 from crm.projects.access import project_for
-from crm.projects.constants import Stage, stage_index
 from crm.projects.models import Project
 from crm.projects.page import history_query
 from crm.projects.queries import ProjectFilters, ledger_query
@@ -54,7 +54,7 @@ def serialize_project(project: Project, terms: list[IncentiveTerm] | None = None
 
 def _full(project: Project) -> dict:
     terms = None
-    if stage_index(project.stage) >= stage_index(Stage.SIGNED):
+    if Stage(project.stage).index >= Stage.SIGNED.index:
         terms = list(db.session.scalars(
             select(IncentiveTerm).join(Contract, Contract.id == IncentiveTerm.contract_id)
             .where(IncentiveTerm.project_id == project.id, Contract.voided_by_id.is_(None)).order_by(IncentiveTerm.id)))

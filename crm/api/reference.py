@@ -6,24 +6,27 @@ from sqlalchemy.orm import selectinload
 
 from crm.api import bp
 from crm.api.base import doc, paginated
-from crm.attachments.models import ATTACHMENT_CATEGORIES
-from crm.auth.models import ROLE_LABELS
 from crm.core.errors import NotFound
-from crm.followups.models import FOLLOW_UP_KINDS
-from crm.pipeline.permits import ENERGY_TIER_LABELS, PERMIT_LABELS
-from crm.projects.constants import (
-    FUND_ORIGIN_LABELS,
-    KIND_LABELS,
-    SIZE_TIERS,
-    SOURCE_LABELS,
-    STAGE_LABELS,
-    STATUS_LABELS,
+from crm.domain import (
+    AttachmentCategory,
+    EnergyTier,
+    FollowUpKind,
+    FundOrigin,
+    IncentiveCondition,
+    ListKind,
+    PermitKind,
+    ProjectKind,
+    Role,
+    SizeTier,
+    Source,
+    Stage,
+    Status,
+    UnitKind,
+    Verdict,
 )
-from crm.projects.forms import INCENTIVE_CONDITION_LABELS
 from crm.reference.models import Chain, IndustryDivision
 from crm.reference.services import list_items
-from crm.screening.models import VERDICT_LABELS
-from crm.units.models import UNIT_KIND_LABELS, Unit
+from crm.units.models import Unit
 
 
 def serialize_unit(unit: Unit) -> dict:
@@ -61,8 +64,8 @@ def industries():
     )
 
 
-def _labelled(labels: dict):
-    return lambda: [{"code": str(code), "label": _(label)} for code, label in labels.items()]
+def _labelled(vocabulary):
+    return lambda: [{"code": code, "label": title} for code, title in vocabulary.choices()]
 
 
 def _list_entries(kind: str):
@@ -72,22 +75,22 @@ def _list_entries(kind: str):
 # Every vocabulary an integrator may send or receive (DOMAIN §9 "Configurable lists"): the lists
 # admins edit, and the fixed codes of the record, each with its Chinese label.
 REFERENCE_LISTS = {
-    "drop_reason": _list_entries("drop_reason"),
-    "negative_list": _list_entries("negative_list"),
-    "stage": _labelled(STAGE_LABELS),
-    "status": _labelled(STATUS_LABELS),
-    "source": _labelled(SOURCE_LABELS),
-    "fund_origin": _labelled(FUND_ORIGIN_LABELS),
-    "project_kind": _labelled(KIND_LABELS),
-    "size_tier": _labelled({code: label for code, (_floor, label) in SIZE_TIERS.items()}),
-    "verdict": _labelled(VERDICT_LABELS),
-    "permit_kind": _labelled(PERMIT_LABELS),
-    "energy_review_tier": _labelled(ENERGY_TIER_LABELS),
-    "incentive_condition": _labelled(INCENTIVE_CONDITION_LABELS),
-    "follow_up_kind": _labelled(FOLLOW_UP_KINDS),
-    "attachment_category": _labelled(ATTACHMENT_CATEGORIES),
-    "role": _labelled(ROLE_LABELS),
-    "unit_kind": _labelled(UNIT_KIND_LABELS),
+    ListKind.DROP_REASON.value: _list_entries(ListKind.DROP_REASON),
+    ListKind.NEGATIVE_LIST.value: _list_entries(ListKind.NEGATIVE_LIST),
+    "stage": _labelled(Stage),
+    "status": _labelled(Status),
+    "source": _labelled(Source),
+    "fund_origin": _labelled(FundOrigin),
+    "project_kind": _labelled(ProjectKind),
+    "size_tier": _labelled(SizeTier),
+    "verdict": _labelled(Verdict),
+    "permit_kind": _labelled(PermitKind),
+    "energy_review_tier": _labelled(EnergyTier),
+    "incentive_condition": _labelled(IncentiveCondition),
+    "follow_up_kind": _labelled(FollowUpKind),
+    "attachment_category": _labelled(AttachmentCategory),
+    "role": _labelled(Role),
+    "unit_kind": _labelled(UnitKind),
 }
 
 

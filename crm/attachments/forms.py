@@ -6,13 +6,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
-from crm.attachments.models import ATTACHMENT_CATEGORIES
 from crm.core.forms import MaxLength
+from crm.domain import AttachmentCategory
 
 
 class AttachmentForm(FlaskForm):
     file = FileField(_l("文件"), validators=[FileRequired(_l("请选择要上传的文件。"))])
-    category = SelectField(_l("类别"), choices=[(k, _l(v)) for k, v in ATTACHMENT_CATEGORIES.items()])
+    category = SelectField(_l("类别"), choices=AttachmentCategory.lazy_choices())
     note = StringField(_l("说明"), validators=[Optional(), MaxLength(500)])
     submit = SubmitField(_l("上传"))
 

@@ -6,13 +6,11 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
+from crm.core.columns import vocab_column
 from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, VersionedMixin, utcnow
+from crm.domain import AttachmentCategory
 from crm.extensions import db
-from crm.projects.constants import sql_in
-
-ATTACHMENT_CATEGORIES = {"contract": N_("合同"), "minutes": N_("会议纪要"), "permit": N_("审批文件"),
-                         "photo": N_("现场照片"), "other": N_("其他")}
 
 
 class Attachment(VersionedMixin, ArchivableMixin, db.Model):
@@ -21,14 +19,14 @@ class Attachment(VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "attachments"
     __audited__ = True
     __table_args__ = (
-        CheckConstraint(f"category IN ({sql_in(ATTACHMENT_CATEGORIES)})", name="category"),
         CheckConstraint("size_bytes > 0", name="size_positive"),
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    category: Mapped[str] = mapped_column(String(20), info={"label": N_("类别")})
+    category: Mapped[AttachmentCategory] = vocab_column(AttachmentCategory, name="category",
+                                                        info={"label": N_("类别")})
     filename: Mapped[str] = mapped_column(String(255), info={"label": N_("文件名")})
     content_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(Integer)

@@ -20,11 +20,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.attachments.models import ATTACHMENT_CATEGORIES, Attachment
+from crm.attachments.models import Attachment
 from crm.core.errors import Conflict, NotFound, ValidationFailed
 from crm.core.models import utcnow
 from crm.core.parsing import record_by_id
 from crm.core.permissions import Action, can
+from crm.domain import AttachmentCategory
 from crm.extensions import db
 from crm.projects.access import project_for, require_active_record
 
@@ -200,7 +201,7 @@ def store_attachment(actor, project, file_storage, category, note) -> Attachment
     """Check an upload and attach it to `project`. Flushes; the caller commits."""
     project = project_for(actor, project.id, Action.WRITE)
     require_active_record(project)
-    if category not in ATTACHMENT_CATEGORIES:
+    if AttachmentCategory.get(category) is None:
         raise _refuse(_("请选择有效的附件类别。"), "category")
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE:
@@ -275,6 +276,6 @@ def section_context(actor, project) -> dict:
         "attachment_form": AttachmentForm(),
         "attachment_archive_form": AttachmentArchiveForm(),
         "attachments_writable": can(actor, Action.WRITE, project.unit_id) and project.archived_at is None,
-        "attachment_categories": ATTACHMENT_CATEGORIES,
+        "attachment_categories": AttachmentCategory.labels(),
         "attachment_max_size": human_size(max_bytes()),
     }

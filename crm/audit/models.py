@@ -2,15 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.columns import vocab_column
 from crm.core.i18n import N_
 from crm.core.models import utcnow
+from crm.domain import AuditAction, AuditSource
 from crm.extensions import db
 
-AUDIT_ACTIONS = ("insert", "update", "archive", "restore")
-AUDIT_SOURCES = ("web", "api", "cli", "system")
 RECORD_LABELS = {
     "projects": N_("项目"), "project_contacts": N_("联系人"), "project_transitions": N_("阶段流转"),
     "meeting_approvals": N_("过会记录"), "contracts": N_("合同"), "contract_commitments": N_("分期投资承诺"),
@@ -19,23 +19,20 @@ RECORD_LABELS = {
     "investor_links": N_("投资方判定"), "users": N_("用户"), "units": N_("单位"), "chains": N_("产业链"),
     "list_items": N_("清单项"), "login_locks": N_("登录锁定"),
 }
-AUDIT_ACTION_LABELS = {"insert": N_("新建"), "update": N_("修改"), "archive": N_("归档"), "restore": N_("恢复")}
 
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
     __table_args__ = (
-        CheckConstraint("action IN ('insert', 'update', 'archive', 'restore')", name="action"),
-        CheckConstraint("source IN ('web', 'api', 'cli', 'system')", name="source"),
         Index("ix_audit_entries_record", "record_type", "record_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_type: Mapped[str] = mapped_column(String(64))
     record_id: Mapped[int] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(16))
+    action: Mapped[AuditAction] = vocab_column(AuditAction, name="action", length=16)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    source: Mapped[str] = mapped_column(String(16))
+    source: Mapped[AuditSource] = vocab_column(AuditSource, name="source", length=16)
     # Which screen or API call made the change ("projects.edit", "PATCH /api/v1/projects/7").
     origin: Mapped[str | None] = mapped_column(String(200))
     changes: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from crm.audit.models import AuditEntry
 from crm.core.i18n import N_
 from crm.core.models import utcnow
+from crm.domain import AuditAction, AuditSource
 
 # Shown for insert entries only when they carry information.
 INSERT_SKIPPED = {"id", "created_at", "updated_at", "version"}
@@ -40,14 +41,14 @@ def set_actor(user_id: int | None, source: str, origin: str | None = None) -> No
 
 def _context() -> tuple[int | None, str, str | None]:
     if not has_app_context():
-        return None, "system", None
+        return None, AuditSource.SYSTEM, None
     source = g.get("audit_source")
     origin = g.get("audit_origin")
     if source is None and has_request_context():
-        source = "api" if request.path.startswith("/api/") else "web"
+        source = AuditSource.API if request.path.startswith("/api/") else AuditSource.WEB
     if origin is None and has_request_context():
         origin = f"{request.method} {request.path}"[:200]
-    return g.get("audit_actor_id"), source or "cli", origin
+    return g.get("audit_actor_id"), source or AuditSource.CLI, origin
 
 
 def _jsonable(value):
@@ -86,8 +87,8 @@ def _column_changes(obj, inserting: bool) -> dict:
 
 def _action(changes: dict) -> str:
     if "archived_at" in changes:
-        return "archive" if changes["archived_at"][1] is not None else "restore"
-    return "update"
+        return AuditAction.ARCHIVE if changes["archived_at"][1] is not None else AuditAction.RESTORE
+    return AuditAction.UPDATE
 
 
 def record_extra_change(obj, key: str, before, after) -> None:
@@ -103,13 +104,13 @@ def _pending_entries(session: Session) -> list[tuple[object, str, dict]]:
     extra = session.info.pop("audit_extra", {})
     for obj in session.new:
         if getattr(obj, "__audited__", False):
-            pending.append((obj, "insert", None))
+            pending.append((obj, AuditAction.INSERT, None))
     for obj in session.dirty:
         if getattr(obj, "__audited__", False) and session.is_modified(obj, include_collections=False):
             changes = _column_changes(obj, inserting=False) | extra.pop(id(obj), (None, {}))[1]
             if changes:
                 pending.append((obj, _action(changes), changes))
-    pending.extend((obj, "update", changes) for obj, changes in extra.values())
+    pending.extend((obj, AuditAction.UPDATE, changes) for obj, changes in extra.values())
     return pending
 
 
@@ -164,7 +165,6 @@ def _discard(session: Session, previous_transaction) -> None:
 
 
 EXTRA_FIELD_LABELS = {"division_codes": N_("覆盖的行业大类")}
-SOURCE_LABELS = {"web": N_("网页"), "api": N_("接口"), "cli": N_("命令行"), "system": N_("系统")}
 
 
 def field_label(record_type: str, key: str) -> str:
@@ -202,9 +202,9 @@ def _shown(value, column, names: dict) -> str:
     if value is None:
         return "—"
     if column is not None:
-        choices = column.info.get("choices")
-        if choices and value in choices:
-            return gettext(choices[value])
+        vocabulary = getattr(column.type, "enum_class", None)  # a vocab_column (crm.core.columns)
+        if vocabulary is not None and vocabulary.get(value) is not None:
+            return vocabulary.get(value).title
         ref = _referenced_table(column)
         if ref in names and value in names[ref]:
             return f"{names[ref][value]}（{value}）"

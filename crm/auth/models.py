@@ -1,7 +1,6 @@
 """Users, roles and API tokens."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
@@ -9,43 +8,29 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from crm.core.columns import codes_sql, vocab_column
 from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin, as_utc, utcnow
+from crm.domain import Role
 from crm.extensions import db
 from crm.units.models import Unit
 
-
-class Role(StrEnum):
-    STAFF = "staff"
-    UNIT_HEAD = "unit_head"
-    LEADER = "leader"
-    VIEWER = "viewer"
-    ADMIN = "admin"
-
-
-ROLE_LABELS = {
-    Role.STAFF: N_("招商专员"),
-    Role.UNIT_HEAD: N_("单位负责人"),
-    Role.LEADER: N_("分管领导"),
-    Role.VIEWER: N_("督查/统计"),
-    Role.ADMIN: N_("系统管理员"),
-}
+UNIT_ROLES = (Role.STAFF, Role.UNIT_HEAD)
 
 
 class User(UserMixin, TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "users"
     __audited__ = True
     __table_args__ = (
-        CheckConstraint("role IN ('staff', 'unit_head', 'leader', 'viewer', 'admin')", name="role"),
         # Staff and unit heads work for a unit; the permission helper relies on it.
-        CheckConstraint("role NOT IN ('staff', 'unit_head') OR unit_id IS NOT NULL", name="unit_for_unit_roles"),
+        CheckConstraint(f"role NOT IN ({codes_sql(UNIT_ROLES)}) OR unit_id IS NOT NULL", name="unit_for_unit_roles"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, info={"label": N_("用户名")})
     name: Mapped[str] = mapped_column(String(64), info={"label": N_("姓名")})
     password_hash: Mapped[str] = mapped_column(String(256), info={"label": N_("密码")})
-    role: Mapped[str] = mapped_column(String(20), info={"label": N_("角色"), "choices": ROLE_LABELS})
+    role: Mapped[Role] = vocab_column(Role, name="role", info={"label": N_("角色")})
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), info={"label": N_("所属单位")})
     phone: Mapped[str | None] = mapped_column(String(32), info={"label": N_("电话")})
     email: Mapped[str | None] = mapped_column(String(120), info={"label": N_("邮箱")})
@@ -69,7 +54,8 @@ class User(UserMixin, TimestampMixin, VersionedMixin, ArchivableMixin, db.Model)
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[Role(self.role)]
+        """Untranslated: templates show it with `_()`."""
+        return Role(self.role).msgid
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username} {self.role}>"

@@ -175,16 +175,17 @@ def register_error_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from crm.audit.models import AUDIT_ACTION_LABELS, RECORD_LABELS
-    from crm.audit.services import SOURCE_LABELS, field_label, present
+    from crm.audit.models import RECORD_LABELS
+    from crm.audit.services import field_label, present
     from crm.core.formatting import format_wan, two_places
     from crm.core.permissions import Action, can
+    from crm.domain import AuditAction, AuditSource
     from crm.projects.services import may_record_projects
     from crm.projects.templating import LABELS
 
     app.jinja_env.globals.update(get_locale=get_locale, can=can, LABELS=LABELS, may_record_projects=may_record_projects, Action=Action, nav_items=nav_items,
-                                 audit_action_labels=AUDIT_ACTION_LABELS,
-                                 audit_source_labels=SOURCE_LABELS, field_label=field_label,
+                                 audit_action_labels=AuditAction.labels(),
+                                 audit_source_labels=AuditSource.labels(), field_label=field_label,
                                  audit_rows=present, record_labels=RECORD_LABELS)
     from crm.screening.scoring import INDICATOR_UNITS, veto_text
 

@@ -24,6 +24,7 @@ from crm.demo.catalog import (
     PRODUCTS,
     TRADES,
 )
+from crm.domain import FundOrigin, IncentiveCondition, Move, ProjectKind, Stage, Status, Verdict
 from crm.extensions import db
 from crm.followups.services import add_follow_up, complete_next_action
 from crm.pipeline import services as pipeline
@@ -34,7 +35,8 @@ from crm.reference.models import Chain
 from crm.screening.services import decide, prepare_screening
 from crm.units.models import Unit
 
-TARGET_STAGES = ("talks",) * 35 + ("approved",) * 14 + ("signed",) * 20 + ("started",) * 18 + ("producing",) * 13
+TARGET_STAGES = ((Stage.TALKS,) * 35 + (Stage.APPROVED,) * 14 + (Stage.SIGNED,) * 20 + (Stage.STARTED,) * 18
+                 + (Stage.PRODUCING,) * 13)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
@@ -64,12 +66,12 @@ class DemoPipeline:
 
     def _awaiting_signoff(self) -> None:
         """A few projects in talks have a screening prepared and waiting for a leader; one is vetoed."""
-        waiting = [p for p in self.projects if p.stage == "talks" and p.status == "active"][-4:]
+        waiting = [p for p in self.projects if p.stage == Stage.TALKS and p.status == Status.ACTIVE][-4:]
         owner = db.session.get(User, waiting[0].owner_id) if waiting else None
         if owner is not None:
             vetoed = create_project(owner, {
                 "name": "年产30万吨石油焦煅烧项目", "investor_name": "邻市鑫源炭素有限公司", "industry_code": "25",
-                "source": "agency", "unit_id": owner.unit_id, "owner_id": owner.id, "kind": "new",
+                "source": "agency", "unit_id": owner.unit_id, "owner_id": owner.id, "kind": ProjectKind.NEW,
                 "total_investment_wan": "68000", "fixed_asset_investment_wan": "52000", "land_area_mu": "260",
                 "expected_annual_output_wan": "90000", "expected_annual_tax_wan": "3200",
                 "annual_energy_tce": "86000", "jobs": 180, "fund_origin": "city_outside"})
@@ -125,8 +127,8 @@ class DemoPipeline:
             "annual_energy_tce": (energy := _money(total / 10_000 * energy_per_yi * rng.uniform(0.4, 1.8))),
             # Mostly electricity (1 万千瓦时 ≈ 1.229 tce on the equivalent-value basis).
             "annual_electricity_wan_kwh": (energy * Decimal(str(round(rng.uniform(0.3, 0.75), 2)))).quantize(Decimal("0.01")),
-            "jobs": int(total / rng.uniform(80, 400)) + 10, "kind": "new",
-            "fund_origin": "foreign" if foreign else origin,
+            "jobs": int(total / rng.uniform(80, 400)) + 10, "kind": ProjectKind.NEW,
+            "fund_origin": FundOrigin.FOREIGN if foreign else origin,
         }
         if foreign:
             figures |= {"exchange_rate": Decimal("7.1200"),
@@ -138,16 +140,17 @@ class DemoPipeline:
         return body + uscc.calc_check_digit(body)
 
     # --- moving it along ---------------------------------------------------------------------
-    def _walk(self, project: Project, actor: User, created: date, target: str) -> None:
+    def _walk(self, project: Project, actor: User, created: date, target: Stage) -> None:
         rng, when = self.rng, created
-        for stage in ("approved", "signed", "started", "producing"):
-            if target == "talks" or when >= self.today:
+        for stage in list(Stage)[1:]:
+            if target == Stage.TALKS or when >= self.today:
                 break
-            step = {"approved": (20, 120), "signed": (15, 90), "started": (20, 120), "producing": (150, 420)}[stage]
+            step = {Stage.APPROVED: (20, 120), Stage.SIGNED: (15, 90), Stage.STARTED: (20, 120),
+                    Stage.PRODUCING: (150, 420)}[stage]
             when = when + timedelta(days=rng.randint(*step))
             if when > self.today:
                 break
-            if stage == "approved" and not self._screening(project, when):
+            if stage == Stage.APPROVED and not self._screening(project, when):
                 # Screened out before the meeting (严把项目落地审核关): most are dropped, some stay in talks.
                 if rng.random() < 0.7:
                     pipeline.drop(actor, project, {"effective_date": when, "reason": "screening_failed"})
@@ -156,7 +159,7 @@ class DemoPipeline:
             # Old projects have mostly moved on: a target long past is usually overtaken.
             if stage == target and ((self.today - when).days < 240 or rng.random() < 0.3):
                 break
-        if project.stage == "signed":
+        if project.stage == Stage.SIGNED:
             self._some_permits_done(project, actor)
         self._maybe_pause_or_drop(project, actor, when)
 
@@ -166,14 +169,14 @@ class DemoPipeline:
                 done = min(self.today, permit.due_date - timedelta(days=self.rng.randint(0, 30)))
                 complete_permit(actor, permit, {"done_date": done}, permit.version)
 
-    def _enter(self, project: Project, actor: User, stage: str, when: date) -> None:
-        data = {"to": stage, "effective_date": when}
-        if stage == "approved":
+    def _enter(self, project: Project, actor: User, stage: Stage, when: date) -> None:
+        data = {"to": Move(stage), "effective_date": when}
+        if stage == Stage.APPROVED:
             n = self.rng.randint(1, 40)
             data |= {"meeting_name": f"{when.year}年第{n}次招商项目评审会", "minutes_no": f"示招审〔{when.year}〕{n}号"}
-        elif stage == "signed":
+        elif stage == Stage.SIGNED:
             data |= self._contract(project, when)
-        elif stage == "started":
+        elif stage == Stage.STARTED:
             for permit in permits_of(project):
                 if permit.required:
                     done = min(when, permit.due_date) - timedelta(days=self.rng.randint(0, 20))
@@ -192,13 +195,14 @@ class DemoPipeline:
         verdict = screening.proposed_verdict
         decide(self.rng.choice(self.leaders), screening, {
             "verdict": verdict, "negative_list_confirmed": True,
-            "comment": {"pass": "符合准入标准，同意提交项目评审会", "conditional": "基本符合，附条件提交评审会",
-                        "reject": "未达到准入标准，不予提交评审会"}[verdict],
-            "conditions": "投产后三年内亩均税收须达到准入标准，未达标按合同约定收回相应政策" if verdict == "conditional" else None})
+            "comment": {Verdict.PASS: "符合准入标准，同意提交项目评审会", Verdict.CONDITIONAL: "基本符合，附条件提交评审会",
+                        Verdict.REJECT: "未达到准入标准，不予提交评审会"}[verdict],
+            "conditions": ("投产后三年内亩均税收须达到准入标准，未达标按合同约定收回相应政策"
+                           if verdict == Verdict.CONDITIONAL else None)})
         screening.created_at = datetime(prepared.year, prepared.month, prepared.day, 10, tzinfo=UTC)
         screening.signed_at = datetime(signed.year, signed.month, signed.day, 16, tzinfo=UTC)
         db.session.flush()
-        return verdict != "reject"
+        return verdict != Verdict.REJECT
 
     def _contract(self, project: Project, when: date) -> dict:
         self.contract_seq += 1
@@ -212,18 +216,18 @@ class DemoPipeline:
                             {"due_date": start + timedelta(days=540), "amount_wan": amount - first,
                              "description": "二期建设"}],
             "incentive_terms": [{"kind": "固定资产投资补助", "cap_wan": (amount * Decimal("0.02")).quantize(Decimal("0.01")),
-                                 "condition_stage": "started", "description": "按设备投资额 2% 分年兑现"},
+                                 "condition_stage": IncentiveCondition.STARTED, "description": "按设备投资额 2% 分年兑现"},
                                 {"kind": "税收贡献奖励", "cap_wan": (amount * Decimal("0.01")).quantize(Decimal("0.01")),
-                                 "condition_stage": "producing", "description": "投产后地方留成部分的 50%"}],
+                                 "condition_stage": IncentiveCondition.PRODUCING, "description": "投产后地方留成部分的 50%"}],
         }
 
     def _maybe_pause_or_drop(self, project: Project, actor: User, after: date) -> None:
         roll = self.rng.random()
         when = min(self.today, after + timedelta(days=self.rng.randint(10, 60)))
-        if project.stage in ("talks", "approved") and roll < 0.14:
+        if project.stage in (Stage.TALKS, Stage.APPROVED) and roll < 0.14:
             pipeline.drop(actor, project, {"effective_date": when, "reason": self.rng.choice(
                 ("strategy_change", "factor_shortage", "policy_mismatch", "lost_to_other_region"))})
-        elif project.stage in ("talks", "approved", "signed") and roll < 0.2:
+        elif project.stage in (Stage.TALKS, Stage.APPROVED, Stage.SIGNED) and roll < 0.2:
             pipeline.hold(actor, project, {"effective_date": when, "note": "企业融资安排调整，项目暂缓推进"})
 
     def _follow_ups(self, project: Project, owner: User, created: date) -> None:
@@ -243,20 +247,20 @@ class DemoPipeline:
 
     def _capital_increases(self) -> None:
         """A few investors already producing here invest again: 增资 projects linked to the original."""
-        producing = [p for p in self.projects if p.stage == "producing"][:8]
+        producing = [p for p in self.projects if p.stage == Stage.PRODUCING][:8]
         for original in producing:
             owner = db.session.get(User, original.owner_id)
             data = {k: getattr(original, k) for k in (
                 "investor_name", "investor_uscc", "industry_code", "chain_id", "source", "unit_id", "owner_id",
                 "lead_leader_id", "fund_origin", "foreign_investment_usd_wan", "exchange_rate")}
             extra = _money(float(original.total_investment_wan) * self.rng.uniform(0.2, 0.6))
-            data |= {"name": original.name.replace("项目", "二期增资项目"), "kind": "capital_increase",
+            data |= {"name": original.name.replace("项目", "二期增资项目"), "kind": ProjectKind.CAPITAL_INCREASE,
                      "parent_project_id": original.id, "total_investment_wan": extra,
                      "fixed_asset_investment_wan": (extra * Decimal("0.8")).quantize(Decimal("0.01")),
                      "floor_area_m2": Decimal("8000.00"), "expected_annual_output_wan": extra,
                      "expected_annual_tax_wan": (extra * Decimal("0.05")).quantize(Decimal("0.01")),
                      "annual_energy_tce": (extra / 100).quantize(Decimal("0.01"))}
-            if data["fund_origin"] == "foreign":
+            if data["fund_origin"] == FundOrigin.FOREIGN:
                 data["foreign_investment_usd_wan"] = (extra / Decimal("7.12")).quantize(Decimal("0.01"))
             project = create_project(owner, data)
             self.projects.append(project)

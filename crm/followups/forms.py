@@ -4,14 +4,14 @@ from wtforms import DateField, HiddenField, SelectField, StringField, SubmitFiel
 from wtforms.validators import InputRequired, Optional
 
 from crm.core.forms import MaxLength, coerce_optional_int
-from crm.followups.models import FOLLOW_UP_KINDS
+from crm.domain import FollowUpKind
 
 
 class FollowUpForm(FlaskForm):
     """Add or edit a follow-up. The rules (dates, owner) are checked again by the services."""
 
     followed_on = DateField(_l("跟进日期"), validators=[InputRequired(_l("请填写跟进日期。"))])
-    kind = SelectField(_l("方式"), choices=[(k, _l(v)) for k, v in FOLLOW_UP_KINDS.items()])
+    kind = SelectField(_l("方式"), choices=FollowUpKind.lazy_choices())
     people = StringField(_l("参与人员"), validators=[Optional(), MaxLength(300)],
                          description=_l("我方及对方参与人员，如：李晓燕；某公司副总经理王某"))
     notes = TextAreaField(

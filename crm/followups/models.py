@@ -6,20 +6,17 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
+from crm.core.columns import vocab_column
 from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin
+from crm.domain import FollowUpKind
 from crm.extensions import db
-from crm.projects.constants import sql_in
-
-FOLLOW_UP_KINDS = {"visit": N_("走访"), "call": N_("电话"), "meeting": N_("会谈"), "reception": N_("接待来访"),
-                   "online": N_("线上沟通"), "other": N_("其他")}
 
 
 class FollowUp(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "follow_ups"
     __audited__ = True
     __table_args__ = (
-        CheckConstraint(f"kind IN ({sql_in(FOLLOW_UP_KINDS)})", name="kind"),
         CheckConstraint("next_action_due IS NULL OR next_action IS NOT NULL", name="due_needs_action"),
         CheckConstraint("next_action IS NULL OR (next_action_due IS NOT NULL AND next_action_owner_id IS NOT NULL)",
                         name="action_has_due_and_owner"),
@@ -30,7 +27,7 @@ class FollowUp(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     followed_on: Mapped[date] = mapped_column(Date, info={"label": N_("跟进日期")})
-    kind: Mapped[str] = mapped_column(String(20), info={"label": N_("方式")})
+    kind: Mapped[FollowUpKind] = vocab_column(FollowUpKind, name="kind", info={"label": N_("方式")})
     people: Mapped[str | None] = mapped_column(String(300), info={"label": N_("参与人员")})
     notes: Mapped[str] = mapped_column(Text, info={"label": N_("跟进情况")})
     next_action: Mapped[str | None] = mapped_column(String(500), info={"label": N_("下一步工作")})

@@ -21,8 +21,9 @@ from crm.core.errors import Conflict, ValidationFailed
 from crm.core.models import utcnow
 from crm.core.permissions import Action, Duty, can, require, roles_for, scope
 from crm.core.services import check_version
+from crm.domain import FollowUpKind
 from crm.extensions import db
-from crm.followups.models import FOLLOW_UP_KINDS, FollowUp
+from crm.followups.models import FollowUp
 from crm.projects.access import require_active_record
 from crm.projects.models import Project
 
@@ -54,7 +55,7 @@ def _validated(project: Project, data: dict, today: date, *, keep_owner_id: int 
     followed_on = p.a_date(data.get("followed_on"), "followed_on", label=_("跟进日期"), required=True)
     if followed_on > today:
         _refuse("followed_on", _("跟进日期不能晚于今天。"))
-    kind = p.choice(data.get("kind"), "kind", FOLLOW_UP_KINDS, label=_("跟进方式"))
+    kind = p.choice(data.get("kind"), "kind", FollowUpKind.codes(), label=_("跟进方式"))
     people = p.text(data.get("people"), "people", max_length=MAX_PEOPLE, label=_("参与人员"))
     notes = p.text(data.get("notes"), "notes", max_length=MAX_NOTES, multiline=True, required=True, label=_("跟进情况"))
     next_action = p.text(data.get("next_action"), "next_action", max_length=MAX_NEXT_ACTION, label=_("下一步工作"))
@@ -240,6 +241,6 @@ def section_context(actor: User, project: Project) -> dict:
         "follow_up_form": form,
         "follow_up_action_form": FollowUpActionForm(formdata=None) if may_write else None,
         "can_write_follow_ups": may_write,
-        "follow_up_kinds": FOLLOW_UP_KINDS,
+        "follow_up_kinds": FollowUpKind.labels(),
         "follow_up_today": local_today(),
     }

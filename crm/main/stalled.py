@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.core.dates import local_today, start_of_local_day
+from crm.domain import Stage, Status, TransitionKind
 from crm.extensions import db
 from crm.followups.models import FollowUp
 from crm.pipeline.models import Contract, Permit, Transition
@@ -43,21 +44,21 @@ def stalled_for(actor, today: date | None = None) -> StalledLists:
     """Four bounded queries, whatever the number of projects."""
     today = today or local_today()
     config = current_app.config
-    active = visible_projects(actor).where(Project.status == "active").options(selectinload(Project.unit))
+    active = visible_projects(actor).where(Project.status == Status.ACTIVE).options(selectinload(Project.unit))
 
     signed = db.session.execute(
         active.add_columns(Contract.agreed_start_date)
         .join(Contract, (Contract.project_id == Project.id) & Contract.voided_by_id.is_(None))
-        .where(Project.stage == "signed", Contract.agreed_start_date < today)
+        .where(Project.stage == Stage.SIGNED, Contract.agreed_start_date < today)
         .order_by(Contract.agreed_start_date).limit(LIMIT)).all()
 
     approved_on = (select(Transition.project_id, func.max(Transition.effective_date).label("on"))
-                   .where(Transition.to_stage == "approved", Transition.kind == "advance")
+                   .where(Transition.to_stage == Stage.APPROVED, Transition.kind == TransitionKind.ADVANCE)
                    .group_by(Transition.project_id).subquery())
     approved_cutoff = today - timedelta(days=config.get("STALLED_APPROVED_DAYS", 90))
     approved = db.session.execute(
         active.add_columns(approved_on.c.on).join(approved_on, approved_on.c.project_id == Project.id)
-        .where(Project.stage == "approved", approved_on.c.on < approved_cutoff)
+        .where(Project.stage == Stage.APPROVED, approved_on.c.on < approved_cutoff)
         .order_by(approved_on.c.on).limit(LIMIT)).all()
 
     # Stalled in talks: recorded before the cutoff and no follow-up since. (An equivalent outer
@@ -68,7 +69,7 @@ def stalled_for(actor, today: date | None = None) -> StalledLists:
                       .where(FollowUp.project_id == Project.id, FollowUp.archived_at.is_(None)).scalar_subquery())
     talks = db.session.execute(
         active.add_columns(last_follow_up)
-        .where(Project.stage == "talks", Project.created_at < start_of_local_day(talks_cutoff),
+        .where(Project.stage == Stage.TALKS, Project.created_at < start_of_local_day(talks_cutoff),
                ~live_follow_ups.where(FollowUp.followed_on >= talks_cutoff).exists())
         .order_by(last_follow_up.is_not(None), last_follow_up, Project.created_at).limit(LIMIT)).all()
 

@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 from crm.core import parsing as p
 from crm.core.dates import local_today
 from crm.core.errors import GateNotMet
+from crm.domain import IncentiveCondition, PermitKind, Stage
 from crm.extensions import db
-from crm.pipeline.models import INCENTIVE_CONDITIONS, Contract
-from crm.pipeline.permits import PERMIT_LABELS, missing_permits, permits_of
-from crm.projects.constants import MAX_AMOUNT_WAN, MAX_LAND_MU, Stage
+from crm.pipeline.models import Contract
+from crm.pipeline.permits import missing_permits, permits_of
+from crm.projects.constants import MAX_AMOUNT_WAN, MAX_LAND_MU
 from crm.projects.models import Project
 from crm.screening.current import meeting_problem, signed_screening
 
@@ -94,7 +95,7 @@ def _terms(rows, gate: Gate) -> list[dict]:
                                label=_("第 %(n)s 项奖扶条款的类型", n=i + 1)),
             "cap_wan": gate.value(field, p.decimal, row.get("cap_wan"), field, required=True, positive=True,
                                   maximum=MAX_AMOUNT_WAN, label=_("第 %(n)s 项奖扶条款的上限", n=i + 1)),
-            "condition_stage": gate.value(field, p.choice, row.get("condition_stage"), field, INCENTIVE_CONDITIONS,
+            "condition_stage": gate.value(field, p.choice, row.get("condition_stage"), field, IncentiveCondition.codes(),
                                           label=_("第 %(n)s 项奖扶条款的兑现条件", n=i + 1)),
             "description": gate.value(field, p.text, row.get("description"), field, max_length=500, label=_("说明")),
         })
@@ -133,7 +134,7 @@ def started_gate(project: Project, data: dict, effective: date, gate: Gate) -> d
         certificate = gate.value("land_certificate_no", p.text, data.get("land_certificate_no"),
                                  "land_certificate_no", max_length=100, required=True, label=_("不动产权证号"))
     for permit in missing_permits(project, effective):
-        gate.need("permits", _("审批手续“%(kind)s”尚未办结", kind=_(PERMIT_LABELS[permit.kind])))
+        gate.need("permits", _("审批手续“%(kind)s”尚未办结", kind=PermitKind(permit.kind).title))
     return {"land_area_mu": land, "land_certificate_no": certificate}
 
 
@@ -151,6 +152,6 @@ def checklist(project: Project) -> list[tuple[str, bool]]:
         # The same permit rows the 开工 gate reads, so the checklist and the gate never disagree.
         today = local_today()
         return [(_("供地：面积（亩）和不动产权证号"), False)] + [
-            (_("审批手续：%(kind)s", kind=_(PERMIT_LABELS[pm.kind])), pm.done_date is not None and pm.done_date <= today)
+            (_("审批手续：%(kind)s", kind=PermitKind(pm.kind).title), pm.done_date is not None and pm.done_date <= today)
             for pm in permits_of(project) if pm.required]
     return []

@@ -18,13 +18,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
+from crm.core.columns import vocab_check, vocab_column
 from crm.core.i18n import N_
 from crm.core.models import TimestampMixin, VersionedMixin, utcnow
+from crm.domain import IncentiveCondition, Move, PermitKind, Stage, Status, TransitionKind
 from crm.extensions import db
-from crm.projects.constants import STAGES, Status, sql_in
 from crm.projects.models import WAN, Project
 
-TRANSITION_KINDS = ("advance", "hold", "resume", "drop", "correction")
+STATUS_MOVES = {TransitionKind.HOLD: Move.ON_HOLD, TransitionKind.RESUME: Move.RESUME,
+                TransitionKind.DROP: Move.DROPPED}
 
 
 class Transition(db.Model):
@@ -33,21 +35,22 @@ class Transition(db.Model):
     __tablename__ = "project_transitions"
     __audited__ = True
     __table_args__ = (
-        CheckConstraint(f"kind IN ({sql_in(TRANSITION_KINDS)})", name="kind"),
-        CheckConstraint(f"from_stage IN ({sql_in(STAGES)}) AND to_stage IN ({sql_in(STAGES)})", name="stages"),
-        CheckConstraint(f"from_status IN ({sql_in(Status)}) AND to_status IN ({sql_in(Status)})", name="statuses"),
-        CheckConstraint("kind NOT IN ('drop', 'correction') OR reason IS NOT NULL", name="reason_required"),
+        vocab_check(Stage, "from_stage", "to_stage", name="stages"),
+        vocab_check(Status, "from_status", "to_status", name="statuses"),
+        CheckConstraint(f"kind NOT IN ('{TransitionKind.DROP}', '{TransitionKind.CORRECTION}') OR reason IS NOT NULL",
+                        name="reason_required"),
         Index("ix_project_transitions_project", "project_id", "id"),
         Index("ix_project_transitions_funnel", "to_stage", "effective_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
-    kind: Mapped[str] = mapped_column(String(16))
-    from_stage: Mapped[str] = mapped_column(String(20))
-    to_stage: Mapped[str] = mapped_column(String(20))
-    from_status: Mapped[str] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[TransitionKind] = vocab_column(TransitionKind, name="kind", length=16)
+    # One CHECK per pair (vocab_check above), as the migrations named them.
+    from_stage: Mapped[Stage] = vocab_column(Stage, name=None)
+    to_stage: Mapped[Stage] = vocab_column(Stage, name=None)
+    from_status: Mapped[Status] = vocab_column(Status, name=None)
+    to_status: Mapped[Status] = vocab_column(Status, name=None)
     effective_date: Mapped[date] = mapped_column(Date)
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(500))
@@ -59,8 +62,11 @@ class Transition(db.Model):
 
     @property
     def to_code(self) -> str:
-        """The API's `to`: a stage, or on_hold / resume / dropped for status changes."""
-        return {"hold": "on_hold", "resume": "resume", "drop": "dropped"}.get(self.kind, self.to_stage)
+        """The API's `to`: the move of a status change or an advance; a correction gives the stage it
+        went back to."""
+        if self.kind in STATUS_MOVES:
+            return STATUS_MOVES[self.kind]
+        return Move(self.to_stage) if self.kind == TransitionKind.ADVANCE else self.to_stage
 
     def __repr__(self) -> str:
         return f"<Transition {self.id} p{self.project_id} {self.kind} {self.from_stage}->{self.to_stage}>"
@@ -136,9 +142,6 @@ class Commitment(db.Model):
         return f"<Commitment {self.id} {self.due_date} {self.amount_wan}>"
 
 
-INCENTIVE_CONDITIONS = ("signed", "started", "producing", "actual_tax")
-
-
 class IncentiveTerm(db.Model):
     """政策奖扶条款 promised to the investor; payouts under it never exceed its cap."""
 
@@ -146,7 +149,6 @@ class IncentiveTerm(db.Model):
     __audited__ = True
     __table_args__ = (
         CheckConstraint("cap_wan > 0", name="cap_positive"),
-        CheckConstraint(f"condition_stage IN ({sql_in(INCENTIVE_CONDITIONS)})", name="condition"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,7 +156,8 @@ class IncentiveTerm(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     kind: Mapped[str] = mapped_column(String(100), info={"label": N_("奖扶类型")})
     cap_wan: Mapped[Decimal] = mapped_column(WAN, info={"label": N_("上限（万元）")})
-    condition_stage: Mapped[str] = mapped_column(String(20), info={"label": N_("兑现条件")})
+    condition_stage: Mapped[IncentiveCondition] = vocab_column(IncentiveCondition, name="condition",
+                                                               info={"label": N_("兑现条件")})
     description: Mapped[str | None] = mapped_column(String(500), info={"label": N_("说明")})
 
     def __repr__(self) -> str:
@@ -180,22 +183,18 @@ class LandSupply(db.Model):
         return f"<LandSupply {self.id} {self.land_area_mu} 亩>"
 
 
-PERMIT_KINDS = ("filing", "planning", "construction", "eia", "energy_review")
-
-
 class Permit(TimestampMixin, VersionedMixin, db.Model):
     """审批手续: created by the rules when a project is signed; required ones gate 开工."""
 
     __tablename__ = "permits"
     __audited__ = True
     __table_args__ = (
-        CheckConstraint(f"kind IN ({sql_in(PERMIT_KINDS)})", name="kind"),
         UniqueConstraint("project_id", "kind", name="uq_permits_project_kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[PermitKind] = vocab_column(PermitKind, name="kind")
     required: Mapped[bool] = mapped_column(default=True, info={"label": N_("是否必需")})
     due_date: Mapped[date] = mapped_column(Date, info={"label": N_("应办结日期")})
     done_date: Mapped[date | None] = mapped_column(Date, info={"label": N_("办结日期")})

@@ -11,22 +11,18 @@ from sqlalchemy import select
 from crm.core import parsing as p
 from crm.core.dates import local_today
 from crm.core.errors import Conflict, NotFound
-from crm.core.i18n import N_
 from crm.core.parsing import record_by_id
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
+from crm.domain import EnergyTier, PermitKind, Stage
 from crm.extensions import db
 from crm.pipeline.models import Permit
 from crm.projects.access import project_for, require_active_record
-from crm.projects.constants import Stage, stage_index
 from crm.projects.models import Project
 from crm.projects.signals import figures_changed
 from crm.screening.current import signed_screening
 from crm.screening.signals import screening_signed
 
-PERMIT_LABELS = {"filing": N_("立项/备案"), "planning": N_("规划许可"), "construction": N_("施工许可"),
-                 "eia": N_("环评"), "energy_review": N_("节能审查")}
-ENERGY_TIER_LABELS = {"none": N_("无需单独节能审查"), "city": N_("市级节能审查"), "province": N_("省级节能审查")}
 CITY_REVIEW_TCE = Decimal(1000)
 PROVINCE_REVIEW_TCE = Decimal(10000)
 # Mining, manufacturing and utilities build plants that need an environmental assessment.
@@ -42,24 +38,24 @@ def energy_review_tier(annual_energy_tce: Decimal | None, annual_electricity_wan
     tce = annual_energy_tce or Decimal(0)
     electricity = annual_electricity_wan_kwh or Decimal(0)
     if tce >= PROVINCE_REVIEW_TCE:
-        return "province"
+        return EnergyTier.PROVINCE
     if tce >= CITY_REVIEW_TCE or electricity >= CITY_REVIEW_WAN_KWH:
-        return "city"
-    return "none"
+        return EnergyTier.CITY
+    return EnergyTier.NONE
 
 
 def required_permit_kinds(project: Project) -> set[str]:
     """Which permits must be done before 开工. Rented space (no new land) needs no planning or
     construction permit of its own."""
-    kinds = {"filing"}
+    kinds = {PermitKind.FILING}
     if project.land_area_mu:
-        kinds |= {"planning", "construction"}
+        kinds |= {PermitKind.PLANNING, PermitKind.CONSTRUCTION}
     if project.industry is not None and project.industry.section_code in EIA_SECTIONS:
-        kinds.add("eia")
+        kinds.add(PermitKind.EIA)
     own_tier = energy_review_tier(project.annual_energy_tce, project.annual_electricity_wan_kwh)
     screened = signed_screening(project)
-    if own_tier != "none" or (screened is not None and screened.energy_review_tier not in (None, "none")):
-        kinds.add("energy_review")
+    if own_tier != EnergyTier.NONE or (screened is not None and screened.energy_review_tier not in (None, EnergyTier.NONE)):
+        kinds.add(PermitKind.ENERGY_REVIEW)
     return kinds
 
 
@@ -68,7 +64,7 @@ def create_permits(project: Project, due: date) -> list[Permit]:
     start. Signing again after a correction updates the rows; permits already done stay done."""
     required = required_permit_kinds(project)
     existing = {pm.kind: pm for pm in permits_of(project)}
-    for kind in PERMIT_LABELS:
+    for kind in PermitKind:
         permit = existing.get(kind) or Permit(project_id=project.id, kind=kind)
         permit.required, permit.due_date = kind in required, due
         db.session.add(permit)
@@ -85,7 +81,7 @@ def refresh_requirements(project: Project) -> None:
 
 
 def _after_figures_changed(project: Project) -> None:
-    if stage_index(project.stage) >= stage_index(Stage.SIGNED):
+    if Stage(project.stage).index >= Stage.SIGNED.index:
         refresh_requirements(project)
 
 

@@ -18,12 +18,12 @@ from crm.core.dates import local_today
 from crm.core.errors import Conflict, GateNotMet, ValidationFailed
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
+from crm.domain import ListKind, Move, Stage, Status, TransitionKind
 from crm.extensions import db
 from crm.pipeline import gates
 from crm.pipeline.models import Commitment, Contract, IncentiveTerm, LandSupply, MeetingApproval, Transition
 from crm.pipeline.permits import create_permits
 from crm.projects.access import require_active_record
-from crm.projects.constants import STAGE_LABELS, STATUS_LABELS, Stage, Status, next_stage, stage_index
 from crm.projects.models import Project
 from crm.reference.services import list_item_code
 
@@ -50,7 +50,7 @@ def _begin(actor, project: Project, data: dict) -> date:
                     not_after=local_today(), not_before=previous)
 
 
-def _record(actor, project: Project, kind: str, when: date, *, to_stage=None, to_status=None,
+def _record(actor, project: Project, kind: TransitionKind, when: date, *, to_stage=None, to_status=None,
             reason=None, note=None) -> Transition:
     transition = Transition(
         project_id=project.id, kind=kind, from_stage=project.stage, to_stage=to_stage or project.stage,
@@ -70,16 +70,16 @@ def _require_active(project: Project) -> None:
 
 
 def _require_next(project: Project, to_stage: Stage) -> None:
-    expected = next_stage(project.stage)
+    current = Stage(project.stage)
+    expected = current.next()
     if to_stage == expected:
         return
-    current = _(STAGE_LABELS[Stage(project.stage)])
-    if stage_index(to_stage) <= stage_index(project.stage):
+    if to_stage.index <= current.index:
         # Already done (typically by a colleague a moment ago): a conflict, not an unmet gate.
         raise Conflict(_("项目已处于“%(stage)s”阶段，不能再进入“%(to)s”；退回须由管理员更正。",
-                         stage=current, to=_(STAGE_LABELS[to_stage])))
+                         stage=current.title, to=to_stage.title))
     raise GateNotMet(_("不能跳过阶段：项目目前为“%(stage)s”，下一步应为“%(next)s”。",
-                       stage=current, next=_(STAGE_LABELS[expected])))
+                       stage=current.title, next=expected.title))
 
 
 def approve(actor, project: Project, data: dict) -> Transition:
@@ -115,8 +115,8 @@ def _advance(actor, project: Project, to_stage: Stage, data: dict) -> Transition
         values = gates.started_gate(project, data, when, gate)
     else:
         values = {}
-    gate.check(_(STAGE_LABELS[to_stage]))
-    transition = _record(actor, project, "advance", when, to_stage=to_stage, note=p.text(
+    gate.check(to_stage.title)
+    transition = _record(actor, project, TransitionKind.ADVANCE, when, to_stage=to_stage, note=p.text(
         data.get("note"), "note", max_length=5000, multiline=True, label=_("备注")))
     _store_gate_record(project, transition, to_stage, values)
     return transition
@@ -148,9 +148,9 @@ def hold(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     if project.status != Status.ACTIVE:
         refusal = Conflict if project.status == Status.ON_HOLD else GateNotMet  # on hold already: done
-        raise refusal(_("只有推进中的项目可以暂缓（当前状态：%(s)s）。", s=_(STATUS_LABELS[Status(project.status)])))
+        raise refusal(_("只有推进中的项目可以暂缓（当前状态：%(s)s）。", s=Status(project.status).title))
     note = p.text(data.get("note"), "note", max_length=5000, multiline=True, required=True, label=_("暂缓原因"))
-    return _record(actor, project, "hold", when, to_status=Status.ON_HOLD, note=note)
+    return _record(actor, project, TransitionKind.HOLD, when, to_status=Status.ON_HOLD, note=note)
 
 
 def resume(actor, project: Project, data: dict) -> Transition:
@@ -159,19 +159,19 @@ def resume(actor, project: Project, data: dict) -> Transition:
         refusal = Conflict if project.status == Status.ACTIVE else GateNotMet  # resumed already: done
         raise refusal(_("只有暂缓中的项目可以恢复推进。"))
     note = p.text(data.get("note"), "note", max_length=5000, multiline=True, label=_("备注"))
-    return _record(actor, project, "resume", when, to_status=Status.ACTIVE, note=note)
+    return _record(actor, project, TransitionKind.RESUME, when, to_status=Status.ACTIVE, note=note)
 
 
 def drop(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     if project.status == Status.DROPPED:
         raise Conflict(_("项目已终止。"))
-    reason = list_item_code("drop_reason", data.get("reason"), "reason", label=_("终止原因"))
+    reason = list_item_code(ListKind.DROP_REASON, data.get("reason"), "reason", label=_("终止原因"))
     note = p.text(data.get("note"), "note", max_length=5000, multiline=True, label=_("说明"))
     if reason == "other" and not note:
         raise ValidationFailed(_("终止原因为“其他”时请填写说明。"), {"note": [_("请填写说明。")]})
     project.drop_reason_code = reason
-    return _record(actor, project, "drop", when, to_status=Status.DROPPED, reason=reason, note=note)
+    return _record(actor, project, TransitionKind.DROP, when, to_status=Status.DROPPED, reason=reason, note=note)
 
 
 def correct(actor, project: Project, data: dict) -> Transition:
@@ -181,14 +181,14 @@ def correct(actor, project: Project, data: dict) -> Transition:
     when = _begin(actor, project, data)
     reason = p.text(data.get("reason"), "reason", max_length=500, required=True, label=_("更正原因"))
     to_stage = Stage(p.choice(data.get("to_stage") or project.stage, "to_stage", list(Stage), label=_("更正后的阶段")))
-    if stage_index(to_stage) > stage_index(project.stage):
+    if to_stage.index > Stage(project.stage).index:
         raise GateNotMet(_("更正只能退回到之前的阶段或重新启用项目；前进须通过正常流程。"))
     if to_stage == project.stage and project.status != Status.DROPPED:
         raise GateNotMet(_("更正后的阶段与当前相同，且项目未终止，无需更正。"))
     reopening = project.status == Status.DROPPED
     if reopening:
         project.drop_reason_code = None
-    correction = _record(actor, project, "correction", when, to_stage=to_stage,
+    correction = _record(actor, project, TransitionKind.CORRECTION, when, to_stage=to_stage,
                          to_status=Status.ACTIVE if reopening else project.status, reason=reason,
                          note=p.text(data.get("note"), "note", max_length=5000, multiline=True, label=_("说明")))
     _void_undone_records(project, to_stage, correction)
@@ -201,23 +201,21 @@ GATE_RECORDS = ((MeetingApproval, Stage.APPROVED), (Contract, Stage.SIGNED), (La
 def _void_undone_records(project: Project, to_stage: Stage, correction: Transition) -> None:
     """The records of stages the correction undid stay, marked as voided by it."""
     for model, stage in GATE_RECORDS:
-        if stage_index(stage) > stage_index(to_stage):
+        if stage.index > to_stage.index:
             for record in db.session.scalars(select(model).where(model.project_id == project.id,
                                                                  model.voided_by_id.is_(None))):
                 record.voided_by_id = correction.id
     db.session.flush()
 
 
-MOVES = {"approved": approve, "signed": sign, "started": start, "producing": produce,
-         "on_hold": hold, "resume": resume, "dropped": drop, "correction": correct}
+MOVES = {Move.APPROVED: approve, Move.SIGNED: sign, Move.STARTED: start, Move.PRODUCING: produce,
+         Move.ON_HOLD: hold, Move.RESUME: resume, Move.DROPPED: drop, Move.CORRECTION: correct}
 
 
 def apply_transition(actor, project: Project, data: dict) -> Transition:
     """The one entry point for the web form and the API: `to` names the move."""
-    to = data.get("to")
-    move = MOVES.get(to) if isinstance(to, str) else None
+    move = Move.get(data.get("to"))
     if move is None:
-        raise ValidationFailed(
-            _("未知的目标：应为 approved、signed、started、producing、on_hold、resume 或 dropped。"),
-            {"to": [_("取值无效。")]})
-    return move(actor, project, data)
+        raise ValidationFailed(_("未知的目标：应为以下之一：%(moves)s。", moves="、".join(Move.codes())),
+                               {"to": [_("取值无效。")]})
+    return MOVES[move](actor, project, data)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.auth.models import User
 from crm.core.permissions import ALL_UNITS, Action, Duty, can, roles_for, visible_unit_ids
+from crm.domain import ListKind
 from crm.extensions import db
 from crm.reference.services import division_choices, list_items, live_chains
 from crm.units.services import live_units
@@ -41,7 +42,7 @@ def industry_choices() -> list[tuple[str, str]]:
 
 
 def drop_reason_choices() -> list[tuple[str, str]]:
-    return [(item.code, item.label) for item in list_items("drop_reason")]
+    return [(item.code, item.label) for item in list_items(ListKind.DROP_REASON)]
 
 
 def filter_unit_choices(actor) -> list[tuple[int, str]]:

@@ -12,8 +12,8 @@ from openpyxl.utils import get_column_letter
 from crm.core.dates import local_date
 from crm.core.excel import safe_row
 from crm.core.i18n import N_
+from crm.domain import FundOrigin, Source, Stage, Status
 from crm.extensions import db
-from crm.projects.constants import FUND_ORIGIN_LABELS, SOURCE_LABELS, STAGE_LABELS, STATUS_LABELS
 from crm.projects.queries import with_list_relations
 
 MAX_ROWS = 50_000
@@ -29,10 +29,10 @@ COLUMNS = (
     (N_("责任单位"), lambda p: p.unit.name, None),
     (N_("责任人"), lambda p: p.owner.name, None),
     (N_("包保领导"), lambda p: p.lead_leader.name if p.lead_leader else "", None),
-    (N_("阶段"), lambda p: _(STAGE_LABELS[p.stage]), None),
-    (N_("状态"), lambda p: _(STATUS_LABELS[p.status]), None),
-    (N_("项目来源"), lambda p: _(SOURCE_LABELS[p.source]), None),
-    (N_("资金来源"), lambda p: _(FUND_ORIGIN_LABELS[p.fund_origin]), None),
+    (N_("阶段"), lambda p: Stage(p.stage).title, None),
+    (N_("状态"), lambda p: Status(p.status).title, None),
+    (N_("项目来源"), lambda p: Source(p.source).title, None),
+    (N_("资金来源"), lambda p: FundOrigin(p.fund_origin).title, None),
     (N_("总投资（万元）"), lambda p: p.total_investment_wan, MONEY),
     (N_("固定资产投资（万元）"), lambda p: p.fixed_asset_investment_wan, MONEY),
     (N_("用地面积（亩）"), lambda p: p.land_area_mu, MONEY),

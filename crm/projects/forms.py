@@ -17,16 +17,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from crm.core.forms import MaxLength, amount_field, coerce_optional_int
-from crm.core.i18n import N_
-from crm.pipeline.models import INCENTIVE_CONDITIONS
-from crm.projects.constants import FUND_ORIGIN_LABELS, KIND_LABELS, SOURCE_LABELS, STAGE_LABELS
-
-INCENTIVE_CONDITION_LABELS = {"signed": N_("签约后"), "started": N_("开工后"), "producing": N_("投产后"),
-                              "actual_tax": N_("实缴税收达标后")}
-
-
-def _choices(labels):
-    return [(k, _l(v)) for k, v in labels.items()]
+from crm.domain import FundOrigin, IncentiveCondition, Move, ProjectKind, Source, Stage
 
 
 class ContactForm(Form):
@@ -41,15 +32,15 @@ class ProjectForm(FlaskForm):
     investor_uscc = StringField(_l("统一社会信用代码"), validators=[Optional(), MaxLength(30)])
     industry_code = SelectField(_l("行业大类（GB/T 4754-2017）"), validate_choice=False)
     chain_id = SelectField(_l("产业链"), coerce=coerce_optional_int, validate_choice=False)
-    source = SelectField(_l("项目来源"), choices=_choices(SOURCE_LABELS))
-    kind = SelectField(_l("项目类型"), choices=_choices(KIND_LABELS))
+    source = SelectField(_l("项目来源"), choices=Source.lazy_choices())
+    kind = SelectField(_l("项目类型"), choices=ProjectKind.lazy_choices())
     parent_project_id = IntegerField(_l("原项目编号（增资项目填写）"), validators=[Optional()])
     unit_id = SelectField(_l("责任单位"), coerce=coerce_optional_int, validate_choice=False)
     owner_id = SelectField(_l("责任人"), coerce=coerce_optional_int, validate_choice=False)
     lead_leader_id = SelectField(_l("包保领导"), coerce=coerce_optional_int, validate_choice=False)
     total_investment_wan = amount_field(_l("总投资（万元）"))
     fixed_asset_investment_wan = amount_field(_l("固定资产投资（万元）"))
-    fund_origin = SelectField(_l("资金来源"), choices=_choices(FUND_ORIGIN_LABELS))
+    fund_origin = SelectField(_l("资金来源"), choices=FundOrigin.lazy_choices())
     foreign_investment_usd_wan = amount_field(_l("外资金额（万美元，境外资金填写）"))
     exchange_rate = amount_field(_l("汇率（人民币/美元）"))
     land_area_mu = amount_field(_l("新增用地（亩）"))
@@ -76,8 +67,7 @@ class CommitmentForm(Form):
 class TermForm(Form):
     kind = StringField(_l("奖扶类型"), validators=[Optional(), MaxLength(100)])
     cap_wan = StringField(_l("上限（万元）"), validators=[Optional(), MaxLength(20)])
-    condition_stage = SelectField(_l("兑现条件"), validate_choice=False, choices=[("", "—")] + [
-        (k, _l(INCENTIVE_CONDITION_LABELS[k])) for k in INCENTIVE_CONDITIONS])
+    condition_stage = SelectField(_l("兑现条件"), validate_choice=False, choices=[("", "—")] + IncentiveCondition.lazy_choices())
     description = StringField(_l("说明"), validators=[Optional(), MaxLength(500)])
 
 
@@ -119,12 +109,12 @@ class DropForm(MoveForm):
 
 
 class CorrectionForm(MoveForm):
-    to_stage = SelectField(_l("更正后的阶段"), choices=_choices(STAGE_LABELS))
+    to_stage = SelectField(_l("更正后的阶段"), choices=Stage.lazy_choices())
     reason = StringField(_l("更正原因"), validators=[Optional(), MaxLength(500)])
 
 
-MOVE_FORMS = {"approved": ApproveForm, "signed": SignForm, "started": StartForm, "producing": MoveForm,
-              "on_hold": HoldForm, "resume": MoveForm, "dropped": DropForm, "correction": CorrectionForm}
+MOVE_FORMS = {Move.APPROVED: ApproveForm, Move.SIGNED: SignForm, Move.STARTED: StartForm, Move.PRODUCING: MoveForm,
+              Move.ON_HOLD: HoldForm, Move.RESUME: MoveForm, Move.DROPPED: DropForm, Move.CORRECTION: CorrectionForm}
 
 
 class PermitForm(FlaskForm):

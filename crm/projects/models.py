@@ -18,40 +18,26 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
+from crm.core.columns import vocab_column
 from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin, utcnow
+from crm.domain import FundOrigin, ProjectKind, Source, Stage, Status
 from crm.extensions import db
-from crm.projects.constants import (
-    FUND_ORIGIN_LABELS,
-    KIND_LABELS,
-    SOURCE_LABELS,
-    STAGE_LABELS,
-    STAGES,
-    STATUS_LABELS,
-    Status,
-    sql_in,
-)
 from crm.reference.models import Chain, IndustryDivision
 from crm.units.models import Unit
 
 WAN = Numeric(14, 2)
 
 
-def _label(text: str, choices: dict | None = None) -> dict:
-    """Column info for the history table: a label, and the labels of coded values."""
-    info = {"label": N_(text)} if text else {}
-    return info | ({"choices": choices} if choices else {})
+def _label(text: str) -> dict:
+    """Column info for the history table (coded values show their vocabulary's titles)."""
+    return {"label": N_(text)} if text else {}
 
 
 class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     __tablename__ = "projects"
     __audited__ = True
     __table_args__ = (
-        CheckConstraint(f"stage IN ({sql_in(STAGES)})", name="stage"),
-        CheckConstraint(f"status IN ({sql_in(Status)})", name="status"),
-        CheckConstraint(f"source IN ({sql_in(SOURCE_LABELS)})", name="source"),
-        CheckConstraint(f"kind IN ({sql_in(KIND_LABELS)})", name="kind"),
-        CheckConstraint(f"fund_origin IN ({sql_in(FUND_ORIGIN_LABELS)})", name="fund_origin"),
         CheckConstraint("total_investment_wan > 0", name="total_positive"),
         CheckConstraint(
             "fixed_asset_investment_wan IS NULL OR (fixed_asset_investment_wan >= 0 "
@@ -65,11 +51,12 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
             name="figures_not_negative"),
         CheckConstraint("annual_electricity_wan_kwh IS NULL OR annual_electricity_wan_kwh >= 0",
                         name="electricity_not_negative"),
-        CheckConstraint("kind <> 'capital_increase' OR parent_project_id IS NOT NULL", name="increase_has_parent"),
+        CheckConstraint(f"kind <> '{ProjectKind.CAPITAL_INCREASE}' OR parent_project_id IS NOT NULL", name="increase_has_parent"),
         CheckConstraint("parent_project_id IS NULL OR parent_project_id <> id", name="not_own_parent"),
-        CheckConstraint("status <> 'dropped' OR drop_reason_code IS NOT NULL", name="dropped_has_reason"),
+        CheckConstraint(f"status <> '{Status.DROPPED}' OR drop_reason_code IS NOT NULL", name="dropped_has_reason"),
         CheckConstraint(
-            "fund_origin <> 'foreign' OR (foreign_investment_usd_wan IS NOT NULL AND exchange_rate IS NOT NULL)",
+            f"fund_origin <> '{FundOrigin.FOREIGN}' OR "
+            "(foreign_investment_usd_wan IS NOT NULL AND exchange_rate IS NOT NULL)",
             name="foreign_has_original_amount"),
         Index("ix_projects_unit_stage", "unit_id", "stage", "status"),
     )
@@ -81,7 +68,7 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     investor_uscc: Mapped[str | None] = mapped_column(String(18), index=True, info=_label("统一社会信用代码"))
     industry_code: Mapped[str] = mapped_column(ForeignKey("industry_divisions.code"), info=_label("行业大类"))
     chain_id: Mapped[int | None] = mapped_column(ForeignKey("chains.id"), index=True, info=_label("产业链"))
-    source: Mapped[str] = mapped_column(String(32), info=_label("项目来源", SOURCE_LABELS))
+    source: Mapped[Source] = vocab_column(Source, name="source", length=32, info=_label("项目来源"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), info=_label("责任单位"))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info=_label("责任人"))
     lead_leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=_label("包保领导"))
@@ -94,13 +81,13 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     annual_energy_tce: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), info=_label("年综合能耗（吨标准煤）"))
     annual_electricity_wan_kwh: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), info=_label("年用电量（万千瓦时）"))
     jobs: Mapped[int | None] = mapped_column(Integer, info=_label("新增就业（人）"))
-    kind: Mapped[str] = mapped_column(String(20), default="new", info=_label("项目类型", KIND_LABELS))
+    kind: Mapped[ProjectKind] = vocab_column(ProjectKind, name="kind", default=ProjectKind.NEW, info=_label("项目类型"))
     parent_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), info=_label("原项目"))
-    fund_origin: Mapped[str] = mapped_column(String(20), info=_label("资金来源", FUND_ORIGIN_LABELS))
+    fund_origin: Mapped[FundOrigin] = vocab_column(FundOrigin, name="fund_origin", info=_label("资金来源"))
     foreign_investment_usd_wan: Mapped[Decimal | None] = mapped_column(WAN, info=_label("外资金额（万美元）"))
     exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(10, 4), info=_label("汇率"))
-    stage: Mapped[str] = mapped_column(String(20), default="talks", info=_label("阶段", STAGE_LABELS))
-    status: Mapped[str] = mapped_column(String(20), default="active", info=_label("状态", STATUS_LABELS))
+    stage: Mapped[Stage] = vocab_column(Stage, name="stage", default=Stage.TALKS, info=_label("阶段"))
+    status: Mapped[Status] = vocab_column(Status, name="status", default=Status.ACTIVE, info=_label("状态"))
     drop_reason_code: Mapped[str | None] = mapped_column(String(64), info=_label("终止原因"))
     # 框架协议/意向协议: a milestone inside talks, not 签约.
     intention_agreement_date: Mapped[date | None] = mapped_column(Date, info=_label("意向协议签订日期"))

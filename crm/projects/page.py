@@ -11,12 +11,12 @@ from sqlalchemy.orm import selectinload
 from crm.audit.models import AuditEntry
 from crm.core.dates import local_date, local_today
 from crm.core.permissions import Action, can
+from crm.domain import Move, Stage, Status
 from crm.extensions import db
 from crm.pipeline.gates import checklist
 from crm.pipeline.models import Contract, LandSupply, MeetingApproval
 from crm.pipeline.permits import energy_review_tier, is_overdue, permits_of
 from crm.pipeline.services import transitions_of
-from crm.projects.constants import Stage, Status, next_stage
 from crm.projects.models import Project
 from crm.projects.services import possible_duplicates
 from crm.screening.current import current_screening
@@ -25,7 +25,7 @@ from crm.screening.models import Screening
 
 @dataclass
 class StageSpan:
-    stage: str
+    stage: Stage
     entered: date
     left: date | None
     days: int
@@ -49,20 +49,20 @@ def stage_timeline(project: Project, transitions, today: date | None = None) -> 
     return spans
 
 
-def available_moves(actor, project: Project) -> list[str]:
+def available_moves(actor, project: Project) -> list[Move]:
     if project.archived_at is not None or not can(actor, Action.WRITE, project.unit_id):
         return []
     moves = []
     if project.status == Status.ACTIVE:
-        nxt = next_stage(project.stage)
-        moves += [nxt.value] if nxt else []
-        moves.append("on_hold")
+        nxt = Stage(project.stage).next()
+        moves += [Move(nxt)] if nxt else []
+        moves.append(Move.ON_HOLD)
     if project.status == Status.ON_HOLD:
-        moves.append("resume")
+        moves.append(Move.RESUME)
     if project.status != Status.DROPPED:
-        moves.append("dropped")
+        moves.append(Move.DROPPED)
     if can(actor, Action.MANAGE) and (project.stage != Stage.TALKS or project.status == Status.DROPPED):
-        moves.append("correction")
+        moves.append(Move.CORRECTION)
     return moves
 
 

@@ -12,14 +12,14 @@ from sqlalchemy.orm import selectinload
 
 from crm.core import parsing as p
 from crm.core.dates import start_of_local_day
-from crm.projects.constants import SIZE_TIERS, SOURCE_LABELS, STAGES, Status
+from crm.domain import SizeTier, Source, Stage, Status
 from crm.projects.models import Project
 from crm.projects.services import visible_projects
 
 SORTS = {
     "updated": Project.updated_at, "created": Project.created_at, "name": Project.name,
     "investment": Project.total_investment_wan,
-    "stage": case({s.value: i for i, s in enumerate(STAGES)}, value=Project.stage),
+    "stage": case({s.value: s.index for s in Stage}, value=Project.stage),
 }
 
 
@@ -45,12 +45,12 @@ class ProjectFilters:
         """Parse query-string arguments; an unusable value is a ValidationFailed naming the field."""
         e = p.FieldErrors()
         f = cls(
-            stage=e.run("stage", p.choice, args.get("stage"), "stage", [s.value for s in STAGES], required=False,
+            stage=e.run("stage", p.choice, args.get("stage"), "stage", Stage.codes(), required=False,
                         label=_("阶段")),
-            status=e.run("status", p.choice, args.get("status"), "status", [s.value for s in Status],
+            status=e.run("status", p.choice, args.get("status"), "status", Status.codes(),
                          required=False, label=_("状态")),
-            tier=e.run("tier", p.choice, args.get("tier"), "tier", SIZE_TIERS, required=False, label=_("规模")),
-            source=e.run("source", p.choice, args.get("source"), "source", SOURCE_LABELS, required=False,
+            tier=e.run("tier", p.choice, args.get("tier"), "tier", SizeTier.codes(), required=False, label=_("规模")),
+            source=e.run("source", p.choice, args.get("source"), "source", Source.codes(), required=False,
                          label=_("项目来源")),
             q=e.run("q", p.text, args.get("q"), "q", max_length=100, label=_("关键词")),
             sort=args.get("sort") if args.get("sort") in SORTS else "updated",
@@ -96,7 +96,7 @@ def ledger_query(actor, f: ProjectFilters):
         if getattr(f, name) is not None:
             stmt = stmt.where(getattr(Project, name) == getattr(f, name))
     if f.tier:
-        stmt = stmt.where(Project.total_investment_wan >= SIZE_TIERS[f.tier][0])
+        stmt = stmt.where(Project.total_investment_wan >= SizeTier(f.tier).floor)
     if f.created_from:
         stmt = stmt.where(Project.created_at >= start_of_local_day(f.created_from))
     if f.created_to:

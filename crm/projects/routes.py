@@ -9,6 +9,7 @@ from crm.core.forms import run_service
 from crm.core.paging import fetch_page, web_page_number
 from crm.core.parsing import summarise
 from crm.core.permissions import Action
+from crm.domain import Move
 from crm.pipeline import permits as permit_rules
 from crm.pipeline import services as pipeline
 from crm.projects import choices, services
@@ -144,10 +145,11 @@ def archive(project_id: int):
 @login_required
 def move(project_id: int, to: str):
     project = project_for(current_user, project_id, Action.WRITE)
-    if to not in MOVE_FORMS:
+    to = Move.get(to)
+    if to is None:
         abort(404)
     form = MOVE_FORMS[to](version=project.version)
-    if to == "dropped":
+    if to == Move.DROPPED:
         form.reason.choices = choices.drop_reason_choices()
     if form.validate_on_submit() and run_service(
             form, lambda: pipeline.apply_transition(current_user, project, {**form.data, "to": to})):

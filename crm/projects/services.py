@@ -16,18 +16,14 @@ from crm.core.errors import PermissionDenied, ValidationFailed
 from crm.core.models import utcnow
 from crm.core.permissions import Action, Duty, can, may_hold, require, scope
 from crm.core.services import check_version
+from crm.domain import FundOrigin, ProjectKind, Source, Stage, Status
 from crm.extensions import db
 from crm.projects.access import require_active_record
 from crm.projects.constants import (
-    FUND_ORIGIN_LABELS,
-    KIND_LABELS,
     MAX_AMOUNT_WAN,
     MAX_ENERGY_TCE,
     MAX_FLOOR_M2,
     MAX_LAND_MU,
-    SOURCE_LABELS,
-    Stage,
-    stage_index,
 )
 from crm.projects.identity import clean_uscc, normalise_company_name
 from crm.projects.models import InvestorLink, Project, ProjectContact
@@ -59,9 +55,9 @@ def clean_project_data(data: dict) -> dict:
                                required=True, label=_("投资方名称")),
         "industry_code": e.run("industry_code", p.text, data.get("industry_code"), "industry_code", max_length=2,
                                required=True, label=_("行业大类")),
-        "source": e.run("source", p.choice, data.get("source"), "source", SOURCE_LABELS, label=_("项目来源")),
-        "kind": e.run("kind", p.choice, data.get("kind") or "new", "kind", KIND_LABELS, label=_("项目类型")),
-        "fund_origin": e.run("fund_origin", p.choice, data.get("fund_origin"), "fund_origin", FUND_ORIGIN_LABELS,
+        "source": e.run("source", p.choice, data.get("source"), "source", Source.codes(), label=_("项目来源")),
+        "kind": e.run("kind", p.choice, data.get("kind") or ProjectKind.NEW, "kind", ProjectKind.codes(), label=_("项目类型")),
+        "fund_origin": e.run("fund_origin", p.choice, data.get("fund_origin"), "fund_origin", FundOrigin.codes(),
                              label=_("资金来源")),
         "total_investment_wan": _wan(e, data, "total_investment_wan", _("总投资"), required=True, positive=True),
         "fixed_asset_investment_wan": _wan(e, data, "fixed_asset_investment_wan", _("固定资产投资")),
@@ -103,11 +99,11 @@ def _cross_checks(e: p.FieldErrors, c: dict) -> None:
     total, fixed = c.get("total_investment_wan"), c.get("fixed_asset_investment_wan")
     if total is not None and fixed is not None and fixed > total:
         e.add("fixed_asset_investment_wan", _("固定资产投资不能大于总投资。"))
-    if c.get("kind") == "capital_increase" and not c.get("parent_project_id"):
+    if c.get("kind") == ProjectKind.CAPITAL_INCREASE and not c.get("parent_project_id"):
         e.add("parent_project_id", _("增资项目须关联原项目。"))
-    if c.get("kind") == "new" and c.get("parent_project_id"):
+    if c.get("kind") == ProjectKind.NEW and c.get("parent_project_id"):
         e.add("parent_project_id", _("新建项目不关联原项目；增资请选择“增资项目”。"))
-    if c.get("fund_origin") == "foreign" and (c.get("foreign_investment_usd_wan") is None or not c.get("exchange_rate")):
+    if c.get("fund_origin") == FundOrigin.FOREIGN and (c.get("foreign_investment_usd_wan") is None or not c.get("exchange_rate")):
         e.add("foreign_investment_usd_wan", _("境外资金须填写外资金额（万美元）和所用汇率。"))
     land = c.get("land_area_mu")
     if land == 0 and not c.get("floor_area_m2"):
@@ -181,7 +177,7 @@ def create_project(actor, data: dict, contacts: list[dict] | None = None) -> Pro
         raise PermissionDenied(_("您的角色只能查看项目，不能登记项目。"))
     c = clean_project_data(data)
     _check_references(actor, c, None)
-    project = Project(stage=Stage.TALKS, status="active")
+    project = Project(stage=Stage.TALKS, status=Status.ACTIVE)
     _apply(project, c)
     project.contacts = _clean_contacts(contacts) if contacts is not None else []
     db.session.add(project)
@@ -235,7 +231,7 @@ def update_project(actor, project: Project, data: dict, version, contacts: list[
     merged = {f: getattr(project, f) for f in EDITABLE_FIELDS} | {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     c = clean_project_data(merged)
     _check_references(actor, c, project)
-    if stage_index(project.stage) >= stage_index(Stage.SIGNED) and any(
+    if Stage(project.stage).index >= Stage.SIGNED.index and any(
         c[f] != getattr(project, f) for f in AMOUNT_FIELDS
     ):
         project.amounts_changed_after_signing = True

@@ -3,8 +3,10 @@
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.core.columns import vocab_column
 from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin
+from crm.domain import ListKind
 from crm.extensions import db
 
 
@@ -78,24 +80,17 @@ class Chain(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
         return f"<Chain {self.id} {self.name}>"
 
 
-LIST_KINDS = {
-    "negative_list": N_("负面清单（五不招）"),
-    "drop_reason": N_("终止原因"),
-}
-
-
 class ListItem(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     """An entry of an admin-editable list (the negative list, drop reasons)."""
 
     __tablename__ = "list_items"
     __audited__ = True
     __table_args__ = (
-        CheckConstraint("kind IN ('negative_list', 'drop_reason')", name="kind"),
         UniqueConstraint("kind", "code", name="uq_list_items_kind_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[ListKind] = vocab_column(ListKind, name="kind", length=32)
     code: Mapped[str] = mapped_column(String(64), info={"label": N_("代码")})
     label: Mapped[str] = mapped_column(String(200), info={"label": N_("名称")})
     sort_order: Mapped[int] = mapped_column(Integer, default=0, info={"label": N_("排序")})

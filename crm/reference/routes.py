@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 from crm.audit.services import history_for
 from crm.core.forms import ArchiveForm, run_service
 from crm.core.web import admin_required
+from crm.domain import ListKind
 from crm.extensions import db
 from crm.reference import services
 from crm.reference.forms import ChainForm, ListItemForm
-from crm.reference.models import LIST_KINDS, Chain, ListItem
+from crm.reference.models import Chain, ListItem
 
 bp = Blueprint("reference", __name__, url_prefix="/reference")
 
@@ -77,7 +78,7 @@ def archive_chain(chain_id: int):
 @bp.route("/lists/<kind>", methods=["GET", "POST"])
 @admin_required
 def list_items(kind: str):
-    if kind not in LIST_KINDS:
+    if ListKind.get(kind) is None:
         abort(404)
     form = ListItemForm()
     if form.validate_on_submit() and run_service(
@@ -85,7 +86,7 @@ def list_items(kind: str):
     ):
         flash(_("已添加。"), "success")
         return redirect(url_for("reference.list_items", kind=kind))
-    return render_template("reference/list_items.html", kind=kind, kind_label=LIST_KINDS[kind], form=form,
+    return render_template("reference/list_items.html", kind=kind, kind_label=ListKind(kind).msgid, form=form,
                            items=services.list_items(kind, include_archived=True))
 
 
@@ -100,7 +101,7 @@ def edit_list_item(item_id: int):
         flash(_("已保存。"), "success")
         return redirect(url_for("reference.list_items", kind=item.kind))
     return render_template("reference/list_item_form.html", form=form, item=item, history=history_for(item),
-                           kind_label=LIST_KINDS[item.kind], archive_form=ArchiveForm(version=item.version))
+                           kind_label=ListKind(item.kind).msgid, archive_form=ArchiveForm(version=item.version))
 
 
 @bp.post("/lists/item/<int:item_id>/archive")

@@ -12,9 +12,10 @@ from crm.core.errors import Conflict, ValidationFailed
 from crm.core.models import utcnow
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
+from crm.domain import ListKind
 from crm.extensions import db
 from crm.reference.defaults import DROP_REASONS, NEGATIVE_LIST
-from crm.reference.models import LIST_KINDS, Chain, IndustryDivision, IndustrySection, ListItem
+from crm.reference.models import Chain, IndustryDivision, IndustrySection, ListItem
 
 
 def sections_with_divisions() -> list[IndustrySection]:
@@ -124,7 +125,7 @@ def list_item_code(kind: str, value, field: str, *, label: str) -> str:
 
 
 def _check_item(kind: str, data: dict, item: ListItem | None) -> None:
-    if kind not in LIST_KINDS:
+    if ListKind.get(kind) is None:
         raise ValidationFailed(_("未知的清单类型。"))
     if not (data.get("code") or "").strip() or not (data.get("label") or "").strip():
         raise ValidationFailed(_("请填写代码和名称。"), {"code": [_("必填")], "label": [_("必填")]})
@@ -164,7 +165,7 @@ def archive_list_item(actor, item: ListItem, version) -> None:
 def seed_default_lists() -> int:
     """Add the default negative list and drop reasons where a kind has no entries yet."""
     added = 0
-    for kind, defaults in (("negative_list", NEGATIVE_LIST), ("drop_reason", DROP_REASONS)):
+    for kind, defaults in ((ListKind.NEGATIVE_LIST, NEGATIVE_LIST), (ListKind.DROP_REASON, DROP_REASONS)):
         if db.session.scalar(select(func.count()).select_from(ListItem).where(ListItem.kind == kind)):
             continue
         for order, (code, label) in enumerate(defaults, start=1):

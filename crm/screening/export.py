@@ -10,8 +10,7 @@ from openpyxl.styles import Font
 from crm.core.dates import local_date
 from crm.core.excel import safe_row
 from crm.core.i18n import N_
-from crm.pipeline.permits import ENERGY_TIER_LABELS
-from crm.screening.models import VERDICT_LABELS
+from crm.domain import EnergyTier, Verdict
 
 HEADERS = (N_("项目名称"), N_("责任单位"), N_("准入标准"), N_("亩均税收（万元/亩）"), N_("投资强度（万元/亩）"), N_("亩均产值（万元/亩）"),
            N_("单位产值能耗（tce/万元）"), N_("能耗审查"), N_("得分"), N_("建议结论"), N_("签批结论"), N_("签批日期"))
@@ -33,8 +32,8 @@ def screenings_workbook(screenings) -> BytesIO:
             s.project.name, s.project.unit.name, s.policy_version,
             *(_number(s.indicators.get(k)) for k in ("tax_per_mu", "investment_intensity", "output_per_mu",
                                                       "energy_per_output")),
-            _(ENERGY_TIER_LABELS.get(s.energy_review_tier or "none", s.energy_review_tier)), s.score,
-            _(VERDICT_LABELS[s.proposed_verdict]), _(VERDICT_LABELS[s.verdict]) if s.verdict else _("待签批"),
+            EnergyTier(s.energy_review_tier or EnergyTier.NONE).title, s.score,
+            Verdict(s.proposed_verdict).title, Verdict(s.verdict).title if s.verdict else _("待签批"),
             local_date(s.signed_at) if s.signed_at else None]))
     out = BytesIO()
     book.save(out)

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from crm.core.forms import MaxLength, amount_field, coerce_optional_int
-from crm.screening.models import VERDICT_LABELS
+from crm.domain import Verdict
 
 
 class PrepareForm(FlaskForm):
@@ -32,7 +32,7 @@ class PrepareForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    verdict = SelectField(_l("预审结论"), choices=[(k, _l(v)) for k, v in VERDICT_LABELS.items()])
+    verdict = SelectField(_l("预审结论"), choices=Verdict.lazy_choices())
     comment = TextAreaField(_l("审核意见"), validators=[Optional(), MaxLength(5000)], render_kw={"rows": 2})
     conditions = TextAreaField(_l("附加条件（有条件通过时必填）"), validators=[Optional(), MaxLength(5000)],
                                render_kw={"rows": 2})

@@ -18,12 +18,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
+from crm.core.columns import vocab_column
 from crm.core.i18n import N_
 from crm.core.models import TimestampMixin, VersionedMixin, utcnow
+from crm.domain import Verdict
 from crm.extensions import db
-
-VERDICTS = ("pass", "conditional", "reject")
-VERDICT_LABELS = {"pass": N_("通过"), "conditional": N_("有条件通过"), "reject": N_("不通过")}
 
 
 class Policy(TimestampMixin, db.Model):
@@ -91,14 +90,12 @@ class Screening(VersionedMixin, db.Model):
     __tablename__ = "screenings"
     __audited__ = True
     __table_args__ = (
-        CheckConstraint("verdict IS NULL OR verdict IN ('pass', 'conditional', 'reject')", name="verdict"),
-        CheckConstraint("proposed_verdict IN ('pass', 'conditional', 'reject')", name="proposed_verdict"),
         # Signed means: a verdict, a signer, a time, and the negative list confirmed.
         CheckConstraint(
             "(signed_at IS NULL AND verdict IS NULL AND signed_by_id IS NULL) OR "
             "(signed_at IS NOT NULL AND verdict IS NOT NULL AND signed_by_id IS NOT NULL "
             "AND negative_list_confirmed)", name="signed_complete"),
-        CheckConstraint("verdict <> 'conditional' OR conditions IS NOT NULL", name="conditional_has_conditions"),
+        CheckConstraint(f"verdict <> '{Verdict.CONDITIONAL}' OR conditions IS NOT NULL", name="conditional_has_conditions"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,8 +105,8 @@ class Screening(VersionedMixin, db.Model):
     inputs: Mapped[dict] = mapped_column(JSON, default=dict)
     indicators: Mapped[dict] = mapped_column(JSON, default=dict)
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
-    proposed_verdict: Mapped[str] = mapped_column(String(16))
-    verdict: Mapped[str | None] = mapped_column(String(16), info={"label": N_("预审结论")})
+    proposed_verdict: Mapped[Verdict] = vocab_column(Verdict, name="proposed_verdict", length=16)
+    verdict: Mapped[Verdict | None] = vocab_column(Verdict, name="verdict", length=16, info={"label": N_("预审结论")})
     conditions: Mapped[str | None] = mapped_column(Text, info={"label": N_("附加条件")})
     comment: Mapped[str | None] = mapped_column(Text, info={"label": N_("审核意见")})
     negative_list_confirmed: Mapped[bool] = mapped_column(default=False)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from crm.core import parsing as p
 from crm.core.permissions import Action, require
+from crm.domain import ListKind
 from crm.extensions import db
 from crm.reference.models import IndustryDivision
 from crm.reference.services import list_items
@@ -89,7 +90,7 @@ def _cross_checks(e: p.FieldErrors, c: dict) -> None:
         e.add("veto_below", _("只有亩均税收、投资强度、亩均产值和单位产值能耗可以设为未达标即否决。"))
     if not c["negative_list_codes"]:
         e.add("negative_list_codes", _("请至少选择一项签批时须核查的负面清单项。"))
-    live = {item.code for item in list_items("negative_list")}
+    live = {item.code for item in list_items(ListKind.NEGATIVE_LIST)}
     if set(c["negative_list_codes"]) - live:
         e.add("negative_list_codes", _("负面清单中没有这些项：%(codes)s",
                                        codes="、".join(sorted(set(c["negative_list_codes"]) - live))))

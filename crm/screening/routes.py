@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from crm.core.forms import run_service
 from crm.core.permissions import Action, can
 from crm.core.web import admin_required
+from crm.domain import ListKind
 from crm.extensions import db
 from crm.projects.access import project_for
 from crm.reference.services import list_items
@@ -38,7 +39,7 @@ def prepare(project_id: int):
 def _decision_form(screening) -> DecisionForm:
     form = DecisionForm(verdict=screening.proposed_verdict)
     codes = set(screening.policy.negative_list_codes if screening.policy else [])
-    form.checked.choices = [(item.code, item.label) for item in list_items("negative_list", include_archived=True)
+    form.checked.choices = [(item.code, item.label) for item in list_items(ListKind.NEGATIVE_LIST, include_archived=True)
                             if item.code in codes]  # in the list's own order
     return form
 
@@ -117,7 +118,7 @@ def _policy_form(policy: Policy | None) -> PolicyForm:
             getattr(form, name).data = ",".join(getattr(policy, name))
     form.scope_unit_id.choices = [(None, _("全市通用"))] + unit_choices()
     form.veto_below.choices = [(k, _(INDICATOR_LABELS[k])) for k in INDICATORS[:4]]
-    form.negative_list_codes.choices = [(item.code, item.label) for item in list_items("negative_list")]
+    form.negative_list_codes.choices = [(item.code, item.label) for item in list_items(ListKind.NEGATIVE_LIST)]
     return form
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from crm.core.i18n import N_
+from crm.domain import EnergyTier, Verdict
 from crm.pipeline.permits import energy_review_tier
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
@@ -89,9 +90,9 @@ class Result:
     met: dict[str, bool] = field(default_factory=dict)
     vetoes: list[str] = field(default_factory=list)
     industry_fit: str = "none"  # full / partial / none / veto
-    energy_review_tier: str = "none"
+    energy_review_tier: str = EnergyTier.NONE
     score: Decimal = ZERO
-    proposed_verdict: str = "reject"
+    proposed_verdict: str = Verdict.REJECT
 
 
 def _land(inputs: Inputs, policy: Thresholds) -> tuple[Decimal | None, str | None]:
@@ -192,11 +193,11 @@ def _hard_vetoes(inputs: Inputs, policy: Thresholds, result: Result) -> None:
         result.vetoes.append("land_required")
 
 
-def proposed_verdict(result: Result, policy: Thresholds) -> str:
+def proposed_verdict(result: Result, policy: Thresholds) -> Verdict:
     if result.vetoes:
-        return "reject"
+        return Verdict.REJECT
     if result.score >= policy.pass_score:
-        return "pass"
+        return Verdict.PASS
     if result.score >= policy.conditional_score:
-        return "conditional"
-    return "reject"
+        return Verdict.CONDITIONAL
+    return Verdict.REJECT

@@ -14,13 +14,14 @@ from crm.core.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from crm.core.i18n import N_
 from crm.core.models import utcnow
 from crm.core.permissions import Action, can, require, scope
+from crm.domain import Status, Verdict
 from crm.extensions import db
 from crm.projects.access import project_for, require_active_record
 from crm.projects.constants import MAX_AMOUNT_WAN, MAX_ENERGY_TCE, MAX_FLOOR_M2, MAX_LAND_MU
 from crm.projects.models import Project
 from crm.reference.models import IndustryDivision
 from crm.screening.current import current_ids
-from crm.screening.models import VERDICTS, Screening
+from crm.screening.models import Screening
 from crm.screening.policies import policy_for, thresholds
 from crm.screening.scoring import Inputs, screen
 from crm.screening.signals import screening_signed
@@ -87,7 +88,7 @@ def _text(value: Decimal | None) -> str | None:
 
 def _require_open(project: Project) -> None:
     require_active_record(project)
-    if project.status == "dropped":
+    if project.status == Status.DROPPED:
         raise Conflict(_("项目已终止，不能预审；如需重新启用，请联系系统管理员做更正。"))
 
 
@@ -139,7 +140,7 @@ def decide(actor, screening: Screening, data: dict) -> Screening:
     if screening.superseded_at is not None:
         raise Conflict(_("该预审已被更新的预审取代，请签批最新的预审。"))
     e = p.FieldErrors()
-    verdict = e.run("verdict", p.choice, data.get("verdict"), "verdict", VERDICTS, label=_("预审结论"))
+    verdict = e.run("verdict", p.choice, data.get("verdict"), "verdict", Verdict.codes(), label=_("预审结论"))
     comment = e.run("comment", p.text, data.get("comment"), "comment", max_length=5000, multiline=True, required=True,
                     label=_("审核意见"))
     conditions = e.run("conditions", p.text, data.get("conditions"), "conditions", max_length=5000, multiline=True,
@@ -148,9 +149,9 @@ def decide(actor, screening: Screening, data: dict) -> Screening:
                       "negative_list_confirmed", label=_("负面清单核查"))
     if confirmed is False:
         e.add("negative_list_confirmed", _("请逐项核查负面清单（五不招）并确认后再签批。"))
-    if verdict == "conditional" and not conditions:
+    if verdict == Verdict.CONDITIONAL and not conditions:
         e.add("conditions", _("有条件通过须写明附加条件。"))
-    if verdict in ("pass", "conditional") and screening.vetoes:
+    if verdict and Verdict(verdict).passes and screening.vetoes:
         e.add("verdict", _("存在一票否决项，结论只能为“不通过”。"))
     e.raise_if_any(_("签批未完成：%(summary)s", summary=e.summary()))
     # Everything is read before anything is set: a lazy load in between would autoflush a half-signed row.
@@ -172,7 +173,7 @@ def _visible(actor):
 def awaiting_signoff(actor) -> list[Screening]:
     stmt = (_visible(actor).options(selectinload(Screening.project).selectinload(Project.unit),
                                     selectinload(Screening.created_by))
-            .where(Screening.signed_at.is_(None), Screening.superseded_at.is_(None), Project.status != "dropped")
+            .where(Screening.signed_at.is_(None), Screening.superseded_at.is_(None), Project.status != Status.DROPPED)
             .order_by(Screening.created_at))
     return list(db.session.scalars(stmt))
 
