@@ -16,10 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from crm.core.dates import start_of_local_day
+from crm.domain import Verdict
 from crm.extensions import db
 from crm.screening.models import Screening
-
-APPROVING_VERDICTS = ("pass", "conditional")
 
 
 def current_ids():
@@ -57,6 +56,6 @@ def meeting_problem(project, meeting_date: date) -> str | None:
         return _("缺少已签批的项目预审（结论须为通过或有条件通过）")
     if _newer_unsigned(project, screening):
         return _("项目有一份更新的预审尚未签批，请先完成签批")
-    if screening.verdict not in APPROVING_VERDICTS:
+    if not Verdict(screening.verdict).passes:
         return _("最近一次签批的预审结论为“不通过”，不能过会")
     return None
