@@ -1,29 +1,19 @@
 """API endpoints for attachments: list, upload (multipart/form-data), download."""
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.api import bp
-from crm.api.base import ApiError, api_user, commit_after, doc, iso, paginated
+from crm.api.base import ApiError, api_user, commit_after, doc, paginated
+from crm.api.schemas import AttachmentSchema
 from crm.attachments import services
 from crm.attachments.models import Attachment
 from crm.attachments.routes import download_response
 from crm.core.permissions import Action
 from crm.projects.access import project_for
 
-
-def serialize_attachment(attachment: Attachment) -> dict:
-    return {
-        "id": attachment.id, "project_id": attachment.project_id, "category": attachment.category,
-        "filename": attachment.filename, "content_type": attachment.content_type,
-        "size_bytes": attachment.size_bytes, "sha256": attachment.sha256, "note": attachment.note,
-        "uploaded_by_id": attachment.uploaded_by_id,
-        "created_at": iso(attachment.created_at),
-        "archived": attachment.is_archived,
-        "archived_at": iso(attachment.archived_at),
-        "download_url": url_for("api.download_attachment", attachment_id=attachment.id),
-    }
+serialize_attachment = AttachmentSchema().dump
 
 
 def _truthy(value: str | None) -> bool:

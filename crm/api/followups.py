@@ -4,32 +4,20 @@
 from flask_babel import gettext as _
 
 from crm.api import bp
-from crm.api.base import api_user, commit_after, doc, iso, json_body, paginated
+from crm.api.base import api_user, commit_after, doc, json_body, paginated
+from crm.api.schemas import FollowUpSchema
 from crm.core.errors import NotFound
 from crm.core.permissions import Action
 from crm.extensions import db
 from crm.followups import services
-from crm.followups.models import FOLLOW_UP_KINDS, FollowUp
+from crm.followups.models import FollowUp
 from crm.projects.access import project_for
 
 DATE_FIELDS = ("followed_on", "next_action_due")
 TEXT_FIELDS = ("kind", "people", "notes", "next_action")
 
 
-def serialize_follow_up(follow_up: FollowUp) -> dict:
-    owner = follow_up.next_action_owner
-    return {
-        "id": follow_up.id, "project_id": follow_up.project_id,
-        "followed_on": iso(follow_up.followed_on), "kind": follow_up.kind,
-        "kind_label": _(FOLLOW_UP_KINDS[follow_up.kind]), "people": follow_up.people, "notes": follow_up.notes,
-        "next_action": follow_up.next_action, "next_action_due": iso(follow_up.next_action_due),
-        "next_action_owner_id": follow_up.next_action_owner_id,
-        "next_action_owner_name": owner.name if owner else None,
-        "next_action_done_at": iso(follow_up.next_action_done_at),
-        "created_by_id": follow_up.created_by_id, "version": follow_up.version,
-        "archived": follow_up.archived_at is not None,
-        "created_at": iso(follow_up.created_at), "updated_at": iso(follow_up.updated_at),
-    }
+serialize_follow_up = FollowUpSchema().dump
 
 
 def _follow_up_data(body: dict) -> dict:

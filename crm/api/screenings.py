@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from crm.api import bp
 from crm.api.base import api_user, commit_after, doc, has_body, iso, json_body, paginated
+from crm.api.schemas import ScreeningSchema
 from crm.core.errors import NotFound
 from crm.core.parsing import MAX_ID, whole_number
 from crm.core.permissions import Action, require
@@ -15,23 +16,8 @@ from crm.projects.access import project_for
 from crm.screening import policies as policy_rules
 from crm.screening import services
 from crm.screening.models import Policy
-from crm.screening.scoring import veto_text
 
-INDICATOR_KEYS = ("tax_per_mu", "investment_intensity", "output_per_mu", "energy_per_output")
-
-
-def serialize_screening(s) -> dict:
-    return {
-        "id": s.id, "project_id": s.project_id, "policy_id": s.policy_id, "policy_version": s.policy_version,
-        "inputs": s.inputs, "indicators": {k: s.indicators.get(k) for k in INDICATOR_KEYS},
-        "not_applicable": s.not_applicable, "scores": s.scores, "industry_fit": s.industry_fit,
-        "vetoes": s.vetoes, "veto_reasons": [veto_text(v, _) for v in s.vetoes],
-        "energy_review_tier": s.energy_review_tier, "score": str(s.score) if s.score is not None else None,
-        "proposed_verdict": s.proposed_verdict, "verdict": s.verdict, "comment": s.comment,
-        "conditions": s.conditions, "negative_list_confirmed": s.negative_list_confirmed,
-        "signed_by_id": s.signed_by_id, "signed_at": iso(s.signed_at),
-        "superseded": s.superseded_at is not None, "created_at": iso(s.created_at),
-    }
+serialize_screening = ScreeningSchema().dump
 
 
 @bp.post("/projects/<int:project_id>/screenings")
