@@ -68,7 +68,7 @@ class ProjectSchema(ModelSchema):
     lead_leader_id = auto_field()
     stage = auto_field()
     status = auto_field()
-    drop_reason = auto_field("drop_reason_code")
+    drop_reason = auto_field("drop_reason_code", metadata=label_meta(N_("终止原因")) | {"reference": "drop_reason"})
     source = auto_field()
     fund_origin = auto_field()
     kind = auto_field()
@@ -89,7 +89,7 @@ class ProjectSchema(ModelSchema):
     summary = auto_field()
     amounts_changed_after_signing = auto_field()
     created_at = auto_field(metadata=label_meta(N_("录入日期")))
-    updated_at = auto_field(metadata=label_meta(N_("更新时间")))
+    updated_at = auto_field(metadata=label_meta(N_("最近更新")))
     # Not ledger columns (no label): the concurrency token, and what only the project's own page shows.
     archived = computed(lambda p: p.archived_at is not None, "boolean")
     version = auto_field()
