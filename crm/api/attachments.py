@@ -22,7 +22,7 @@ def _truthy(value: str | None) -> bool:
 
 @bp.get("/projects/<int:project_id>/attachments")
 @doc("Documents attached to a project, newest first (include_archived=1 lists archived ones too)",
-     params=("page", "per_page"), statuses=(401, 404, 422))
+     params=("page", "per_page"), statuses=(401, 404, 422), response="AttachmentPage")
 def project_attachments(project_id: int):
     project = project_for(api_user(), project_id, Action.READ)
     stmt = (select(Attachment).where(Attachment.project_id == project.id)
@@ -35,7 +35,7 @@ def project_attachments(project_id: int):
 @bp.post("/projects/<int:project_id>/attachments")
 @doc("Attach a document to a project: multipart/form-data with `file`, `category` "
      "(contract, minutes, permit, photo, other) and optional `note`; the type is checked by content",
-     statuses=(400, 401, 403, 404, 422), ok_status=201)
+     statuses=(400, 401, 403, 404, 422), ok_status=201, response="Attachment")
 @commit_after
 def upload_attachment(project_id: int):
     project = project_for(api_user(), project_id, Action.WRITE)

@@ -35,7 +35,7 @@ def _follow_up_for_write(follow_up_id: int) -> FollowUp:
 
 @bp.get("/projects/<int:project_id>/followups")
 @doc("Follow-up records (跟进记录) of a project, newest first", params=("page", "per_page"),
-     statuses=(401, 404, 422))
+     statuses=(401, 404, 422), response="FollowUpPage")
 def list_follow_ups(project_id: int):
     project = project_for(api_user(), project_id, Action.READ)
     return paginated(services.follow_ups_stmt(project), serialize_follow_up)
@@ -43,7 +43,7 @@ def list_follow_ups(project_id: int):
 
 @bp.post("/projects/<int:project_id>/followups")
 @doc("Record a follow-up, optionally with a next action (needs next_action_due and next_action_owner_id)",
-     statuses=(400, 401, 403, 404, 422), ok_status=201)
+     statuses=(400, 401, 403, 404, 422), ok_status=201, response="FollowUp")
 @commit_after
 def create_follow_up(project_id: int):
     project = project_for(api_user(), project_id, Action.WRITE)
@@ -54,7 +54,7 @@ def create_follow_up(project_id: int):
 
 @bp.patch("/followups/<int:follow_up_id>")
 @doc("Change a follow-up; carries the record's version (409 when someone saved in between)",
-     statuses=(400, 401, 403, 404, 409, 422))
+     statuses=(400, 401, 403, 404, 409, 422), response="FollowUp")
 @commit_after
 def update_follow_up(follow_up_id: int):
     follow_up = _follow_up_for_write(follow_up_id)
@@ -64,7 +64,8 @@ def update_follow_up(follow_up_id: int):
 
 
 @bp.post("/followups/<int:follow_up_id>/done")
-@doc("Mark a follow-up's next action done; carries the record's version", statuses=(400, 401, 403, 404, 409, 422))
+@doc("Mark a follow-up's next action done; carries the record's version", statuses=(400, 401, 403, 404, 409, 422),
+     response="FollowUp")
 @commit_after
 def complete_follow_up(follow_up_id: int):
     follow_up = _follow_up_for_write(follow_up_id)
@@ -74,7 +75,7 @@ def complete_follow_up(follow_up_id: int):
 
 @bp.post("/followups/<int:follow_up_id>/archive")
 @doc("Archive a follow-up (kept, no longer listed); carries the record's version",
-     statuses=(400, 401, 403, 404, 409))
+     statuses=(400, 401, 403, 404, 409), response="FollowUp")
 @commit_after
 def archive_follow_up(follow_up_id: int):
     follow_up = _follow_up_for_write(follow_up_id)

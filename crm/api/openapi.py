@@ -45,7 +45,7 @@ INPUTS = {
     "Decision": inputs.DecisionSchema,
 }
 PAGES = {"ProjectPage": "Project", "PolicyPage": "Policy", "UnitPage": "Unit", "ChainPage": "Chain",
-         "IndustryPage": "Industry"}
+         "IndustryPage": "Industry", "FollowUpPage": "FollowUp", "AttachmentPage": "Attachment"}
 
 
 def _decimal_property(self, field, **kwargs) -> dict:

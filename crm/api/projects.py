@@ -88,7 +88,8 @@ def patch_project(project_id: int):
 
 
 @bp.post("/projects/<int:project_id>/archive")
-@doc("Archive a project (never deleted); send its `version`", statuses=(400, 401, 403, 404, 409, 422))
+@doc("Archive a project (never deleted); send its `version`", statuses=(400, 401, 403, 404, 409, 422),
+     response="Project")
 @commit_after
 def archive_project(project_id: int):
     data = json_body()
