@@ -6,11 +6,11 @@ every value (crm/core/parsing.py) and answer bad input with a Chinese 422.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from crm.api.schemas import ProjectSchema
 from crm.auth.models import User
-from crm.core.schema import column_field
+from crm.core.schema import Shape, column_field
 from crm.pipeline.models import (
     INCENTIVE_CONDITIONS,
     Commitment,
@@ -31,7 +31,7 @@ def _optional(model, name: str, **kwargs) -> fields.Field:
     return column_field(model, name, required=False, **kwargs)
 
 
-class ContactInputSchema(Schema):
+class ContactInputSchema(Shape):
     name = column_field(ProjectContact, "name")
     title = column_field(ProjectContact, "title")
     phone = column_field(ProjectContact, "phone")
@@ -56,20 +56,20 @@ def project_patch() -> ProjectPatchSchema:
     return ProjectPatchSchema(only=(*EDITABLE_FIELDS, "version"), partial=EDITABLE_FIELDS)
 
 
-class CommitmentInputSchema(Schema):
+class CommitmentInputSchema(Shape):
     due_date = _optional(Commitment, "due_date")
     amount_wan = _optional(Commitment, "amount_wan")
     description = _optional(Commitment, "description")
 
 
-class IncentiveTermInputSchema(Schema):
+class IncentiveTermInputSchema(Shape):
     kind = _optional(IncentiveTerm, "kind")
     cap_wan = _optional(IncentiveTerm, "cap_wan")
     description = _optional(IncentiveTerm, "description")
     condition_stage = _optional(IncentiveTerm, "condition_stage", validate=validate.OneOf(INCENTIVE_CONDITIONS))
 
 
-class TransitionInputSchema(Schema):
+class TransitionInputSchema(Shape):
     """Each stage's gate reads its own fields; the columns they are stored in give their types."""
 
     to = fields.String(required=True, validate=validate.OneOf(
@@ -94,22 +94,22 @@ class TransitionInputSchema(Schema):
     to_stage = fields.String(validate=validate.OneOf(STAGES))
 
 
-class PermitDoneSchema(Schema):
+class PermitDoneSchema(Shape):
     done_date = column_field(Permit, "done_date", required=True, allow_none=False)
     reference_no = _optional(Permit, "reference_no")
     note = _optional(Permit, "note")
     version = fields.Integer(required=True)
 
 
-class ScreeningInputSchema(Schema):
+class ScreeningInputSchema(Shape):
     """The project's figures, overridden for this screening only."""
 
-    class Meta:
+    class Meta(Shape.Meta):
         include = {name: _optional(Project, name) for name in FIGURES} | {
             "industry_code": _optional(Project, "industry_code", validate=validate.Regexp("^[0-9]{2}$"))}
 
 
-class DecisionSchema(Schema):
+class DecisionSchema(Shape):
     verdict = column_field(Screening, "verdict", required=True, allow_none=False,
                            validate=validate.OneOf(VERDICTS))
     comment = column_field(Screening, "comment", required=True, allow_none=False)
@@ -117,6 +117,6 @@ class DecisionSchema(Schema):
     negative_list_confirmed = fields.Boolean(required=True)
 
 
-class TokenRequestSchema(Schema):
+class TokenRequestSchema(Shape):
     username = column_field(User, "username", required=True)
     password = fields.String(required=True, validate=validate.Length(max=128))

@@ -1,4 +1,5 @@
-"""/api/v1/openapi.json, built from the registered routes so it always lists every endpoint."""
+"""/api/v1/openapi.json: paths from the registered routes and their `doc()`, so it always lists every
+endpoint; components from the marshmallow schemas (crm/api/schemas.py, inputs.py) through apispec."""
 
 import re
 
@@ -10,14 +11,6 @@ from crm.api import bp, inputs, schemas
 from crm.api.base import doc
 from crm.core.schema import DecimalText
 
-ERROR = {
-    "type": "object",
-    "properties": {"error": {"type": "object", "properties": {
-        "code": {"type": "string"}, "message": {"type": "string"},
-        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-    }, "required": ["code", "message", "fields"]}},
-}
-
 
 def _page(item: str) -> dict:
     return {"type": "object", "properties": {
@@ -26,21 +19,17 @@ def _page(item: str) -> dict:
     }}
 
 
-# Bodies without a model of their own: described here, the rest from crm/api/schemas.py and inputs.py.
-HAND_WRITTEN = {
-    "Error": ERROR,
-    "Policy": {"type": "object", "description": "A screening policy version (see the README for every field)"},
-}
+# What the endpoints' `doc(body=..., response=...)` name: crm/api/schemas.py and crm/api/inputs.py.
 RESOURCES = {
     "User": schemas.UserSchema, "Unit": schemas.UnitSchema, "Chain": schemas.ChainSchema,
     "Industry": schemas.IndustrySchema, "Token": schemas.TokenSchema, "Project": schemas.ProjectSchema,
     "Transition": schemas.TransitionSchema, "Permit": schemas.PermitSchema, "FollowUp": schemas.FollowUpSchema,
     "Attachment": schemas.AttachmentSchema, "Screening": schemas.ScreeningSchema,
-    "ReferenceList": schemas.ReferenceListSchema,
+    "ReferenceList": schemas.ReferenceListSchema, "Policy": schemas.PolicySchema, "Error": schemas.ErrorSchema,
 }
 INPUTS = {
-    "TokenRequest": inputs.TokenRequestSchema, "ProjectInput": inputs.project_input,
-    "ProjectPatch": inputs.project_patch, "TransitionInput": inputs.TransitionInputSchema,
+    "TokenRequest": inputs.TokenRequestSchema, "ProjectInput": inputs.project_input(),
+    "ProjectPatch": inputs.project_patch(), "TransitionInput": inputs.TransitionInputSchema,
     "PermitDone": inputs.PermitDoneSchema, "ScreeningInput": inputs.ScreeningInputSchema,
     "Decision": inputs.DecisionSchema,
 }
@@ -64,13 +53,8 @@ def build_components() -> dict:
     plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
     spec = APISpec(title="InvestTrack API", version="1.0", openapi_version="3.1.0", plugins=[plugin])
     plugin.converter.add_attribute_function(_decimal_property)
-    for name, schema in RESOURCES.items():
+    for name, schema in (RESOURCES | INPUTS).items():
         spec.components.schema(name, schema=schema)
-    for name, schema in INPUTS.items():
-        spec.components.schema(name, schema=schema() if callable(schema) and not isinstance(schema, type)
-                               else schema)
-    for name, body in HAND_WRITTEN.items():
-        spec.components.schema(name, body)
     for name, item in PAGES.items():
         spec.components.schema(name, _page(item))
     return spec.to_dict()["components"]["schemas"]

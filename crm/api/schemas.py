@@ -8,22 +8,24 @@ Field order is the ledger's column order.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from marshmallow_sqlalchemy import auto_field
 
 from crm.attachments.models import Attachment
 from crm.auth.models import User
 from crm.core.i18n import N_
-from crm.core.schema import DECIMAL_NOTE, ModelSchema, computed, label_meta
+from crm.core.schema import DECIMAL_NOTE, ModelSchema, Shape, column_field, computed, label_meta
 from crm.followups.models import FOLLOW_UP_KINDS, FollowUp
 from crm.pipeline import permits as permit_rules
 from crm.pipeline.models import INCENTIVE_CONDITIONS, IncentiveTerm, Permit, Transition
 from crm.projects.constants import STAGES
 from crm.projects.models import Project
 from crm.reference.models import Chain, IndustryDivision
-from crm.screening.models import VERDICTS, Screening
+from crm.screening.models import VERDICTS, Policy, Screening
+from crm.screening.policies import POLICY_FIELDS
 from crm.screening.scoring import veto_text
 from crm.units.models import Unit
 
@@ -42,7 +44,7 @@ class IncentiveTermSchema(ModelSchema):
     description = auto_field()
 
 
-class DuplicateSchema(Schema):
+class DuplicateSchema(Shape):
     """A possible duplicate investor; another unit's project is named only to those who may read it."""
 
     project_id = fields.Integer(allow_none=True)
@@ -260,18 +262,49 @@ class ScreeningSchema(ModelSchema):
     created_at = auto_field()
 
 
-class TokenSchema(Schema):
+def _policy_fields() -> dict:
+    """Every field a policy version has (crm/screening/policies.py POLICY_FIELDS), from its columns."""
+    columns = Policy.__table__.columns
+    return {name: (fields.List(fields.String(), metadata=label_meta(columns[name].info["label"]))
+                   if isinstance(columns[name].type, sa.JSON) else column_field(Policy, name))
+            for name in POLICY_FIELDS} | {
+        name: column_field(Policy, name) for name in ("id", "family_id", "version", "active", "created_at")}
+
+
+class PolicySchema(Shape):
+    """A screening policy version; `used` (screened with: no longer editable) is set by the caller."""
+
+    class Meta(Shape.Meta):
+        include = _policy_fields()
+
+    used = fields.Boolean(dump_only=True)
+
+
+class ErrorBodySchema(Shape):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields_ = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
+                          data_key="fields")
+
+
+class ErrorSchema(Shape):
+    """Every error: {"error": {code, message, fields}} (crm/api/base.py ApiError, crm/core/errors.py)."""
+
+    error = fields.Nested(ErrorBodySchema)
+
+
+class TokenSchema(Shape):
     token = fields.String()
     token_type = fields.String()
     expires_in = fields.Integer()
 
 
-class ReferenceItemSchema(Schema):
+class ReferenceItemSchema(Shape):
     code = fields.String(required=True)
     label = fields.String(required=True)
 
 
-class ReferenceListSchema(Schema):
+class ReferenceListSchema(Shape):
     kind = fields.String()
     items = fields.List(fields.Nested(ReferenceItemSchema))
 

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.api import bp
-from crm.api.base import api_user, commit_after, doc, has_body, iso, json_body, paginated
-from crm.api.schemas import ScreeningSchema
+from crm.api.base import api_user, commit_after, doc, has_body, json_body, paginated
+from crm.api.schemas import PolicySchema, ScreeningSchema
 from crm.core.errors import NotFound
 from crm.core.parsing import MAX_ID, whole_number
 from crm.core.permissions import Action, require
@@ -18,6 +18,7 @@ from crm.screening import services
 from crm.screening.models import Policy
 
 serialize_screening = ScreeningSchema().dump
+policy_schema = PolicySchema()
 
 
 @bp.post("/projects/<int:project_id>/screenings")
@@ -56,13 +57,7 @@ def decide_screening(screening_id: int):
 
 
 def serialize_policy(policy: Policy, used: bool | None = None) -> dict:
-    data = {field: getattr(policy, field) for field in policy_rules.POLICY_FIELDS}
-    for field, value in data.items():
-        if value is not None and not isinstance(value, bool | int | str | list):
-            data[field] = str(value)
-    return data | {"id": policy.id, "family_id": policy.family_id, "version": policy.version,
-                   "active": policy.active, "used": policy_rules.is_used(policy) if used is None else used,
-                   "created_at": iso(policy.created_at)}
+    return policy_schema.dump(policy) | {"used": policy_rules.is_used(policy) if used is None else used}
 
 
 @bp.get("/policies")
@@ -76,7 +71,7 @@ def list_policies():
 
 @bp.post("/policies")
 @doc("Create a policy (admins); with `revises` (a policy id) it becomes that policy's next version, "
-     "leaving the old version unchanged", statuses=(400, 401, 403, 404, 422), ok_status=201)
+     "leaving the old version unchanged", statuses=(400, 401, 403, 404, 422), ok_status=201, response="Policy")
 @commit_after
 def create_policy():
     data = json_body()

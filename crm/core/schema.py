@@ -11,7 +11,7 @@ schemas here only describe and serialize.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from marshmallow import EXCLUDE, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 from marshmallow_sqlalchemy import ModelConverter, SQLAlchemySchema, SQLAlchemySchemaOpts
 
 from crm.core.models import as_utc
@@ -84,6 +84,14 @@ class LabelledConverter(ModelConverter):
         if column.info.get("label"):
             metadata["label"] = column.info["label"]
             metadata["title"] = column.info["label"]
+
+
+class Shape(Schema):
+    """Base of schemas not generated from one model. Unknown keys are ignored, so the document does
+    not claim `additionalProperties: false` (the services decide what a body may carry)."""
+
+    class Meta:
+        unknown = EXCLUDE
 
 
 class ModelSchemaOpts(SQLAlchemySchemaOpts):
