@@ -122,3 +122,14 @@ def test_coded_columns_become_strings_with_their_codes_and_labels():
     assert fields["colour"].validators[0].choices == ["red", "blue"]
     assert SwatchSchema().dump(_Swatch(id=1, colour=Colour.BLUE, shade="dark")) == {
         "id": 1, "colour": "blue", "shade": "dark"}
+
+
+def test_every_labelled_project_column_is_in_the_api_schema():
+    """A new project column with a label cannot be forgotten: adding it to ProjectSchema (one line) puts it
+    in the API, the OpenAPI document and the ledger export at once."""
+    from crm.api.schemas import ProjectSchema
+    from crm.projects.models import Project
+
+    labelled = {c.key for c in Project.__table__.columns if c.info.get("label")}
+    in_schema = {field.attribute or name for name, field in ProjectSchema().fields.items()}
+    assert labelled <= in_schema, labelled - in_schema
