@@ -1,11 +1,12 @@
 """API endpoints for attachments: list, upload (multipart/form-data), download."""
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.api import bp
-from crm.api.base import ApiError, api_user, commit_after, doc, iso, paginated
+from crm.api.base import ApiError, api_user, commit_after, doc, paginated
+from crm.api.schemas import AttachmentSchema
 from crm.attachments import services
 from crm.attachments.models import Attachment
 from crm.attachments.routes import download_response
@@ -13,23 +14,12 @@ from crm.core.parsing import flag
 from crm.core.permissions import Action
 from crm.projects.access import project_for
 
-
-def serialize_attachment(attachment: Attachment) -> dict:
-    return {
-        "id": attachment.id, "project_id": attachment.project_id, "category": attachment.category,
-        "filename": attachment.filename, "content_type": attachment.content_type,
-        "size_bytes": attachment.size_bytes, "sha256": attachment.sha256, "note": attachment.note,
-        "uploaded_by_id": attachment.uploaded_by_id,
-        "created_at": iso(attachment.created_at),
-        "archived": attachment.is_archived,
-        "archived_at": iso(attachment.archived_at),
-        "download_url": url_for("api.download_attachment", attachment_id=attachment.id),
-    }
+serialize_attachment = AttachmentSchema().dump
 
 
 @bp.get("/projects/<int:project_id>/attachments")
 @doc("Documents attached to a project, newest first (include_archived=1 lists archived ones too)",
-     params=("page", "per_page"), statuses=(401, 404, 422))
+     params=("page", "per_page"), statuses=(401, 404, 422), response="AttachmentPage")
 def project_attachments(project_id: int):
     project = project_for(api_user(), project_id, Action.READ)
     stmt = (select(Attachment).where(Attachment.project_id == project.id)
@@ -42,7 +32,7 @@ def project_attachments(project_id: int):
 @bp.post("/projects/<int:project_id>/attachments")
 @doc("Attach a document to a project: multipart/form-data with `file`, `category` "
      "(contract, minutes, permit, photo, other) and optional `note`; the type is checked by content",
-     statuses=(400, 401, 403, 404, 422), ok_status=201)
+     statuses=(400, 401, 403, 404, 422), ok_status=201, response="Attachment")
 @commit_after
 def upload_attachment(project_id: int):
     project = project_for(api_user(), project_id, Action.WRITE)

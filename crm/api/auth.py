@@ -6,12 +6,11 @@ from flask_limiter.util import get_remote_address
 
 from crm.api import bp
 from crm.api.base import ApiError, api_user, commit_after, doc, json_body, string_field
+from crm.api.schemas import UserSchema
 from crm.auth import services
 from crm.extensions import db, limiter
 
-
-def serialize_user(user) -> dict:
-    return {"id": user.id, "username": user.username, "name": user.name, "role": user.role, "unit_id": user.unit_id}
+serialize_user = UserSchema().dump
 
 
 @bp.post("/auth/token")

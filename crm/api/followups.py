@@ -4,11 +4,11 @@
 from flask_babel import gettext as _
 
 from crm.api import bp
-from crm.api.base import api_user, commit_after, doc, iso, json_body, paginated
+from crm.api.base import api_user, commit_after, doc, json_body, paginated
+from crm.api.schemas import FollowUpSchema
 from crm.core.errors import NotFound
 from crm.core.parsing import record_by_id
 from crm.core.permissions import Action
-from crm.domain import FollowUpKind
 from crm.followups import services
 from crm.followups.models import FollowUp
 from crm.projects.access import project_for
@@ -17,20 +17,7 @@ DATE_FIELDS = ("followed_on", "next_action_due")
 TEXT_FIELDS = ("kind", "people", "notes", "next_action")
 
 
-def serialize_follow_up(follow_up: FollowUp) -> dict:
-    owner = follow_up.next_action_owner
-    return {
-        "id": follow_up.id, "project_id": follow_up.project_id,
-        "followed_on": iso(follow_up.followed_on), "kind": follow_up.kind,
-        "kind_label": FollowUpKind(follow_up.kind).title, "people": follow_up.people, "notes": follow_up.notes,
-        "next_action": follow_up.next_action, "next_action_due": iso(follow_up.next_action_due),
-        "next_action_owner_id": follow_up.next_action_owner_id,
-        "next_action_owner_name": owner.name if owner else None,
-        "next_action_done_at": iso(follow_up.next_action_done_at),
-        "created_by_id": follow_up.created_by_id, "version": follow_up.version,
-        "archived": follow_up.archived_at is not None,
-        "created_at": iso(follow_up.created_at), "updated_at": iso(follow_up.updated_at),
-    }
+serialize_follow_up = FollowUpSchema().dump
 
 
 def _follow_up_data(body: dict) -> dict:
@@ -48,7 +35,7 @@ def _follow_up_for_write(follow_up_id: int) -> FollowUp:
 
 @bp.get("/projects/<int:project_id>/followups")
 @doc("Follow-up records (跟进记录) of a project, newest first", params=("page", "per_page"),
-     statuses=(401, 404, 422))
+     statuses=(401, 404, 422), response="FollowUpPage")
 def list_follow_ups(project_id: int):
     project = project_for(api_user(), project_id, Action.READ)
     return paginated(services.follow_ups_stmt(project), serialize_follow_up)
@@ -56,7 +43,7 @@ def list_follow_ups(project_id: int):
 
 @bp.post("/projects/<int:project_id>/followups")
 @doc("Record a follow-up, optionally with a next action (needs next_action_due and next_action_owner_id)",
-     statuses=(400, 401, 403, 404, 422), ok_status=201)
+     statuses=(400, 401, 403, 404, 422), ok_status=201, response="FollowUp")
 @commit_after
 def create_follow_up(project_id: int):
     project = project_for(api_user(), project_id, Action.WRITE)
@@ -67,7 +54,7 @@ def create_follow_up(project_id: int):
 
 @bp.patch("/followups/<int:follow_up_id>")
 @doc("Change a follow-up; carries the record's version (409 when someone saved in between)",
-     statuses=(400, 401, 403, 404, 409, 422))
+     statuses=(400, 401, 403, 404, 409, 422), response="FollowUp")
 @commit_after
 def update_follow_up(follow_up_id: int):
     follow_up = _follow_up_for_write(follow_up_id)
@@ -77,7 +64,8 @@ def update_follow_up(follow_up_id: int):
 
 
 @bp.post("/followups/<int:follow_up_id>/done")
-@doc("Mark a follow-up's next action done; carries the record's version", statuses=(400, 401, 403, 404, 409, 422))
+@doc("Mark a follow-up's next action done; carries the record's version", statuses=(400, 401, 403, 404, 409, 422),
+     response="FollowUp")
 @commit_after
 def complete_follow_up(follow_up_id: int):
     follow_up = _follow_up_for_write(follow_up_id)
@@ -87,7 +75,7 @@ def complete_follow_up(follow_up_id: int):
 
 @bp.post("/followups/<int:follow_up_id>/archive")
 @doc("Archive a follow-up (kept, no longer listed); carries the record's version",
-     statuses=(400, 401, 403, 404, 409))
+     statuses=(400, 401, 403, 404, 409), response="FollowUp")
 @commit_after
 def archive_follow_up(follow_up_id: int):
     follow_up = _follow_up_for_write(follow_up_id)

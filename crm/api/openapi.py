@@ -1,32 +1,15 @@
-"""/api/v1/openapi.json, built from the registered routes so it always lists every endpoint."""
+"""/api/v1/openapi.json: paths from the registered routes and their `doc()`, so it always lists every
+endpoint; components from the marshmallow schemas (crm/api/schemas.py, inputs.py) through apispec."""
 
 import re
 
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app
 
-from crm.api import bp
+from crm.api import bp, inputs, schemas
 from crm.api.base import doc
-from crm.domain import (
-    EnergyTier,
-    FundOrigin,
-    IncentiveCondition,
-    Move,
-    ProjectKind,
-    Role,
-    Source,
-    Stage,
-    Status,
-    UnitKind,
-    Verdict,
-)
-
-ERROR = {
-    "type": "object",
-    "properties": {"error": {"type": "object", "properties": {
-        "code": {"type": "string"}, "message": {"type": "string"},
-        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-    }, "required": ["code", "message", "fields"]}},
-}
+from crm.core.schema import DecimalText
 
 
 def _page(item: str) -> dict:
@@ -36,112 +19,46 @@ def _page(item: str) -> dict:
     }}
 
 
-DEC = {"type": ["string", "number", "null"], "description": "exact decimal; returned as a string"}
-DATE = {"type": ["string", "null"], "format": "date"}
-STAGE = {"type": "string", "enum": Stage.codes()}
-_PROJECT_FIELDS = {
-    "name": {"type": "string", "maxLength": 200}, "investor_name": {"type": "string", "maxLength": 200},
-    "investor_uscc": {"type": ["string", "null"], "description": "18-character USCC, check digit verified"},
-    "industry_code": {"type": "string", "pattern": "^[0-9]{2}$"}, "chain_id": {"type": ["integer", "null"]},
-    "source": {"type": "string", "enum": Source.codes()},
-    "unit_id": {"type": "integer"}, "owner_id": {"type": "integer"}, "lead_leader_id": {"type": ["integer", "null"]},
-    "total_investment_wan": DEC, "fixed_asset_investment_wan": DEC, "land_area_mu": DEC, "floor_area_m2": DEC,
-    "expected_annual_output_wan": DEC, "expected_annual_tax_wan": DEC, "annual_energy_tce": DEC,
-    "annual_electricity_wan_kwh": DEC, "jobs": {"type": ["integer", "null"]},
-    "kind": {"type": "string", "enum": ProjectKind.codes()}, "parent_project_id": {"type": ["integer", "null"]},
-    "fund_origin": {"type": "string", "enum": FundOrigin.codes()},
-    "foreign_investment_usd_wan": DEC, "exchange_rate": DEC, "intention_agreement_date": DATE,
-    "location": {"type": ["string", "null"]}, "summary": {"type": ["string", "null"]},
+# What the endpoints' `doc(body=..., response=...)` name: crm/api/schemas.py and crm/api/inputs.py.
+RESOURCES = {
+    "User": schemas.UserSchema, "Unit": schemas.UnitSchema, "Chain": schemas.ChainSchema,
+    "Industry": schemas.IndustrySchema, "Token": schemas.TokenSchema, "Project": schemas.ProjectSchema,
+    "Transition": schemas.TransitionSchema, "Permit": schemas.PermitSchema, "FollowUp": schemas.FollowUpSchema,
+    "Attachment": schemas.AttachmentSchema, "Screening": schemas.ScreeningSchema,
+    "ReferenceList": schemas.ReferenceListSchema, "Policy": schemas.PolicySchema, "Error": schemas.ErrorSchema,
 }
-_SCREENING_FIGURES = {k: DEC for k in ("total_investment_wan", "fixed_asset_investment_wan", "land_area_mu",
-                                        "floor_area_m2", "expected_annual_output_wan", "expected_annual_tax_wan",
-                                        "annual_energy_tce", "annual_electricity_wan_kwh")}
+INPUTS = {
+    "TokenRequest": inputs.TokenRequestSchema, "ProjectInput": inputs.project_input(),
+    "ProjectPatch": inputs.project_patch(), "TransitionInput": inputs.TransitionInputSchema,
+    "PermitDone": inputs.PermitDoneSchema, "ScreeningInput": inputs.ScreeningInputSchema,
+    "Decision": inputs.DecisionSchema,
+}
+PAGES = {"ProjectPage": "Project", "PolicyPage": "Policy", "UnitPage": "Unit", "ChainPage": "Chain",
+         "IndustryPage": "Industry", "FollowUpPage": "FollowUp", "AttachmentPage": "Attachment"}
 
-SCHEMAS = {
-    "Error": ERROR,
-    "TokenRequest": {"type": "object", "required": ["username", "password"],
-                     "properties": {"username": {"type": "string", "maxLength": 64},
-                                    "password": {"type": "string", "maxLength": 128}}},
-    "Token": {"type": "object", "properties": {"token": {"type": "string"}, "token_type": {"type": "string"},
-                                              "expires_in": {"type": "integer"}}},
-    "User": {"type": "object", "properties": {
-        "id": {"type": "integer"}, "username": {"type": "string"}, "name": {"type": "string"},
-        "role": {"type": "string", "enum": Role.codes()},
-        "unit_id": {"type": ["integer", "null"]}}},
-    "Unit": {"type": "object", "properties": {
-        "id": {"type": "integer"}, "name": {"type": "string"},
-        "kind": {"type": "string", "enum": UnitKind.codes()},
-        "parent_id": {"type": ["integer", "null"]}, "location": {"type": ["string", "null"]},
-        "archived": {"type": "boolean"}, "version": {"type": "integer"}}},
-    "Chain": {"type": "object", "properties": {
-        "id": {"type": "integer"}, "name": {"type": "string"}, "description": {"type": ["string", "null"]},
-        "division_codes": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{2}$"}},
-        "archived": {"type": "boolean"}, "version": {"type": "integer"}}},
-    "Industry": {"type": "object", "properties": {
-        "code": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
-        "section": {"type": "string"}}},
-    "ProjectInput": {"type": "object", "required": ["name", "investor_name", "industry_code", "source", "unit_id",
-                                                    "owner_id", "total_investment_wan", "fund_origin"],
-                     "properties": _PROJECT_FIELDS | {
-                         "contacts": {"type": "array", "maxItems": 10, "items": {"type": "object", "properties": {
-                             "name": {"type": "string"}, "title": {"type": "string"}, "phone": {"type": "string"}}}}}},
-    "ProjectPatch": {"type": "object", "required": ["version"],
-                     "properties": _PROJECT_FIELDS | {"version": {"type": "integer"}}},
-    "Project": {"type": "object", "properties": _PROJECT_FIELDS | {
-        "id": {"type": "integer"}, "stage": STAGE, "status": {"type": "string", "enum": Status.codes()},
-        "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
-        "updated_at": {"type": "string", "format": "date-time"},
-        "incentive_terms": {"type": "array", "items": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "kind": {"type": "string"}, "cap_wan": DEC,
-            "condition_stage": {"type": "string"}, "description": {"type": ["string", "null"]}}}},
-        "possible_duplicates": {"type": "array", "items": {"type": "object"}}}},
-    "ProjectPage": _page("Project"),
-    "TransitionInput": {"type": "object", "required": ["to", "effective_date"], "properties": {
-        "to": {"type": "string", "enum": Move.codes()},
-        "effective_date": {"type": "string", "format": "date"}, "version": {"type": "integer"},
-        "meeting_name": {"type": "string"}, "minutes_no": {"type": "string"}, "conditions": {"type": "string"},
-        "contract_no": {"type": "string"}, "contract_investment_wan": DEC, "agreed_start_date": DATE,
-        "agreed_production_date": DATE,
-        "commitments": {"type": "array", "items": {"type": "object", "properties": {
-            "due_date": DATE, "amount_wan": DEC, "description": {"type": "string"}}}},
-        "incentive_terms": {"type": "array", "items": {"type": "object", "properties": {
-            "kind": {"type": "string"}, "cap_wan": DEC, "description": {"type": "string"},
-            "condition_stage": {"type": "string", "enum": IncentiveCondition.codes()}}}},
-        "land_area_mu": DEC, "land_certificate_no": {"type": "string"},
-        "reason": {"type": "string", "description": "dropped: the drop reason's code or its label, from "
-                                                    "/api/v1/reference/drop_reason (e.g. 企业战略调整); "
-                                                    "correction: why"},
-        "note": {"type": "string"}, "to_stage": STAGE}},
-    "Transition": {"type": "object", "properties": {
-        "id": {"type": "integer"}, "from": STAGE, "to": {"type": "string"}, "kind": {"type": "string"},
-        "effective_date": {"type": "string", "format": "date"}, "actor": {"type": "string"},
-        "created_at": {"type": "string", "format": "date-time"}}},
-    "PermitDone": {"type": "object", "required": ["done_date", "version"], "properties": {
-        "done_date": {"type": "string", "format": "date"}, "reference_no": {"type": "string"},
-        "note": {"type": "string"}, "version": {"type": "integer"}}},
-    "ScreeningInput": {"type": "object", "properties": _SCREENING_FIGURES | {
-        "industry_code": {"type": "string", "pattern": "^[0-9]{2}$"}}},
-    "Screening": {"type": "object", "properties": {
-        "id": {"type": "integer"}, "project_id": {"type": "integer"}, "policy_version": {"type": "string"},
-        "indicators": {"type": "object", "properties": {k: {"type": ["string", "null"]} for k in (
-            "tax_per_mu", "investment_intensity", "output_per_mu", "energy_per_output")}},
-        "scores": {"type": "object"}, "vetoes": {"type": "array", "items": {"type": "string"}},
-        "energy_review_tier": {"type": "string", "enum": EnergyTier.codes()},
-        "score": {"type": ["string", "null"]},
-        "proposed_verdict": {"type": "string", "enum": Verdict.codes()},
-        "verdict": {"type": ["string", "null"]}}},
-    "Decision": {"type": "object", "required": ["verdict", "comment", "negative_list_confirmed"], "properties": {
-        "verdict": {"type": "string", "enum": Verdict.codes()}, "comment": {"type": "string"},
-        "conditions": {"type": ["string", "null"]}, "negative_list_confirmed": {"type": "boolean"}}},
-    "Policy": {"type": "object", "description": "A screening policy version (see the README for every field)"},
-    "PolicyPage": _page("Policy"),
-    "ReferenceList": {"type": "object", "properties": {
-        "kind": {"type": "string"}, "items": {"type": "array", "items": {"type": "object", "properties": {
-            "code": {"type": "string"}, "label": {"type": "string"}}, "required": ["code", "label"]}}}},
-    "UnitPage": _page("Unit"),
-    "ChainPage": _page("Chain"),
-    "IndustryPage": _page("Industry"),
-}
+
+def _decimal_property(self, field, **kwargs) -> dict:
+    """apispec attribute function: an exact decimal is text out, text or number in."""
+    return schemas.decimal_doc(field.allow_none) if isinstance(field, DecimalText) else {}
+
+
+def _schema_name(schema) -> str:
+    """Names of nested schemas apispec registers on its own (IncentiveTerm, Duplicate...)."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    return cls.__name__.removesuffix("Schema")
+
+
+def build_components() -> dict:
+    """Every component schema: apispec turns the marshmallow schemas into JSON Schema."""
+    plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
+    spec = APISpec(title="InvestTrack API", version="1.0", openapi_version="3.1.0", plugins=[plugin])
+    plugin.converter.add_attribute_function(_decimal_property)
+    for name, schema in (RESOURCES | INPUTS).items():
+        spec.components.schema(name, schema=schema)
+    for name, item in PAGES.items():
+        spec.components.schema(name, _page(item))
+    return spec.to_dict()["components"]["schemas"]
+
 
 PARAMS = {
     **{name: {"name": name, "in": "query", "schema": {"type": "string"}}
@@ -179,6 +96,13 @@ def _operation(view, rule) -> dict:
     return op
 
 
+def _components() -> dict:
+    """Built once per process: the schemas do not change while it runs."""
+    if "openapi_components" not in current_app.extensions:
+        current_app.extensions["openapi_components"] = build_components()
+    return current_app.extensions["openapi_components"]
+
+
 def build_spec() -> dict:
     paths: dict = {}
     for rule in current_app.url_map.iter_rules():
@@ -194,7 +118,7 @@ def build_spec() -> dict:
                  "description": "招商引资项目全流程管理 JSON API. Errors: {\"error\": {code, message, fields}}."},
         "servers": [{"url": "/"}],
         "paths": dict(sorted(paths.items())),
-        "components": {"schemas": SCHEMAS,
+        "components": {"schemas": _components(),
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
     }

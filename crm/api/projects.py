@@ -7,13 +7,20 @@ from sqlalchemy import select
 
 from crm.api import bp
 from crm.api.base import api_user, commit_after, doc, iso, json_body, paginated
+from crm.api.schemas import (
+    PermitSchema,
+    TransitionSchema,
+    duplicates_schema,
+    project_schema,
+    terms_schema,
+)
 from crm.audit.models import AuditEntry
 from crm.core.permissions import Action
 from crm.domain import Stage
 from crm.extensions import db
 from crm.pipeline import permits as permit_rules
 from crm.pipeline import services as pipeline
-from crm.pipeline.models import Contract, IncentiveTerm, Permit, Transition
+from crm.pipeline.models import Contract, IncentiveTerm
 from crm.projects import services
 from crm.projects.access import project_for
 from crm.projects.models import Project
@@ -23,32 +30,10 @@ from crm.projects.queries import ProjectFilters, ledger_query
 LIST_PARAMS = ("page", "per_page", "stage", "status", "unit_id", "chain_id", "source", "q")
 
 
-def _num(value):
-    return str(value) if value is not None else None
-
-
 def serialize_project(project: Project, terms: list[IncentiveTerm] | None = None) -> dict:
-    data = {
-        "id": project.id, "name": project.name, "investor_name": project.investor_name,
-        "investor_uscc": project.investor_uscc, "industry_code": project.industry_code, "chain_id": project.chain_id,
-        "source": project.source, "unit_id": project.unit_id, "owner_id": project.owner_id,
-        "lead_leader_id": project.lead_leader_id, "kind": project.kind, "parent_project_id": project.parent_project_id,
-        "fund_origin": project.fund_origin, "stage": project.stage, "status": project.status,
-        "drop_reason": project.drop_reason_code, "version": project.version, "location": project.location,
-        "summary": project.summary, "jobs": project.jobs,
-        "intention_agreement_date": iso(project.intention_agreement_date),
-        "amounts_changed_after_signing": project.amounts_changed_after_signing,
-        "archived": project.archived_at is not None,
-        "created_at": iso(project.created_at), "updated_at": iso(project.updated_at),
-    }
-    for field in ("total_investment_wan", "fixed_asset_investment_wan", "land_area_mu", "floor_area_m2",
-                  "expected_annual_output_wan", "expected_annual_tax_wan", "annual_energy_tce", "annual_electricity_wan_kwh",
-                  "foreign_investment_usd_wan", "exchange_rate"):
-        data[field] = _num(getattr(project, field))
+    data = project_schema.dump(project)
     if terms is not None:
-        data["incentive_terms"] = [
-            {"id": t.id, "kind": t.kind, "cap_wan": _num(t.cap_wan), "condition_stage": t.condition_stage,
-             "description": t.description} for t in terms]
+        data["incentive_terms"] = terms_schema.dump(terms)
     return data
 
 
@@ -60,10 +45,10 @@ def _full(project: Project) -> dict:
             .where(IncentiveTerm.project_id == project.id, Contract.voided_by_id.is_(None)).order_by(IncentiveTerm.id)))
     data = serialize_project(project, terms)
     # Another unit's project is named only to those who may read it; everyone learns the unit.
-    data["possible_duplicates"] = [
+    data["possible_duplicates"] = duplicates_schema.dump(
         {"project_id": d.project.id if d.visible else None, "name": d.project.name if d.visible else None,
          "unit_id": d.project.unit_id, "unit_name": d.project.unit.name, "reason": d.reason}
-        for d in services.possible_duplicates(project, api_user())]
+        for d in services.possible_duplicates(project, api_user()))
     return data
 
 
@@ -103,7 +88,8 @@ def patch_project(project_id: int):
 
 
 @bp.post("/projects/<int:project_id>/archive")
-@doc("Archive a project (never deleted); send its `version`", statuses=(400, 401, 403, 404, 409, 422))
+@doc("Archive a project (never deleted); send its `version`", statuses=(400, 401, 403, 404, 409, 422),
+     response="Project")
 @commit_after
 def archive_project(project_id: int):
     data = json_body()
@@ -127,11 +113,7 @@ def project_history_api(project_id: int):
     return paginated(history_query(project).order_by(None).order_by(AuditEntry.id), serialize_audit)
 
 
-def serialize_transition(t: Transition) -> dict:
-    return {"id": t.id, "from": t.from_stage, "to": t.to_code, "kind": t.kind, "from_status": t.from_status,
-            "to_status": t.to_status, "effective_date": iso(t.effective_date),
-            "actor": t.actor.username, "actor_id": t.actor_id, "reason": t.reason, "note": t.note,
-            "created_at": iso(t.created_at)}
+serialize_transition = TransitionSchema().dump
 
 
 @bp.get("/projects/<int:project_id>/transitions")
@@ -153,10 +135,7 @@ def create_transition(project_id: int):
     return serialize_transition(transition) | {"project": serialize_project(project)}, 201
 
 
-def serialize_permit(pm: Permit) -> dict:
-    return {"id": pm.id, "project_id": pm.project_id, "kind": pm.kind, "required": pm.required,
-            "due_date": iso(pm.due_date), "done_date": iso(pm.done_date), "reference_no": pm.reference_no,
-            "note": pm.note, "overdue": permit_rules.is_overdue(pm), "version": pm.version}
+serialize_permit = PermitSchema().dump
 
 
 @bp.get("/projects/<int:project_id>/permits")
@@ -168,7 +147,7 @@ def list_permits(project_id: int):
 
 @bp.patch("/permits/<int:permit_id>")
 @doc("Record a permit as done: `done_date` (and `reference_no`, `note`) with its `version`",
-     statuses=(400, 401, 403, 404, 409, 422), body="PermitDone")
+     statuses=(400, 401, 403, 404, 409, 422), body="PermitDone", response="Permit")
 @commit_after
 def patch_permit(permit_id: int):
     data = json_body()

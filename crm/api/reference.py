@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.api import bp
 from crm.api.base import doc, paginated
+from crm.api.schemas import ChainSchema, IndustrySchema, UnitSchema
 from crm.core.errors import NotFound
 from crm.domain import (
     AttachmentCategory,
@@ -28,15 +29,8 @@ from crm.reference.models import Chain, IndustryDivision
 from crm.reference.services import list_items
 from crm.units.models import Unit
 
-
-def serialize_unit(unit: Unit) -> dict:
-    return {"id": unit.id, "name": unit.name, "kind": unit.kind, "parent_id": unit.parent_id,
-            "location": unit.location, "archived": unit.is_archived, "version": unit.version}
-
-
-def serialize_chain(chain: Chain) -> dict:
-    return {"id": chain.id, "name": chain.name, "description": chain.description,
-            "division_codes": chain.division_codes, "archived": chain.is_archived, "version": chain.version}
+serialize_unit = UnitSchema().dump
+serialize_chain = ChainSchema().dump
 
 
 @bp.get("/units")
@@ -58,10 +52,7 @@ def chains():
 @doc("GB/T 4754-2017 divisions (大类) with their sections (门类)", response="IndustryPage",
      params=("page", "per_page"), statuses=(401, 422))
 def industries():
-    return paginated(
-        select(IndustryDivision).order_by(IndustryDivision.code),
-        lambda d: {"code": d.code, "name": d.name, "name_en": d.name_en, "section": d.section_code},
-    )
+    return paginated(select(IndustryDivision).order_by(IndustryDivision.code), IndustrySchema().dump)
 
 
 def _labelled(vocabulary):

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.api import bp
-from crm.api.base import api_user, commit_after, doc, has_body, iso, json_body, paginated
+from crm.api.base import api_user, commit_after, doc, has_body, json_body, paginated
+from crm.api.schemas import PolicySchema, ScreeningSchema
 from crm.core.errors import NotFound
 from crm.core.parsing import record_by_id
 from crm.core.permissions import Action, require
@@ -14,23 +15,9 @@ from crm.projects.access import project_for
 from crm.screening import policies as policy_rules
 from crm.screening import services
 from crm.screening.models import Policy
-from crm.screening.scoring import veto_text
 
-INDICATOR_KEYS = ("tax_per_mu", "investment_intensity", "output_per_mu", "energy_per_output")
-
-
-def serialize_screening(s) -> dict:
-    return {
-        "id": s.id, "project_id": s.project_id, "policy_id": s.policy_id, "policy_version": s.policy_version,
-        "inputs": s.inputs, "indicators": {k: s.indicators.get(k) for k in INDICATOR_KEYS},
-        "not_applicable": s.not_applicable, "scores": s.scores, "industry_fit": s.industry_fit,
-        "vetoes": s.vetoes, "veto_reasons": [veto_text(v, _) for v in s.vetoes],
-        "energy_review_tier": s.energy_review_tier, "score": str(s.score) if s.score is not None else None,
-        "proposed_verdict": s.proposed_verdict, "verdict": s.verdict, "comment": s.comment,
-        "conditions": s.conditions, "negative_list_confirmed": s.negative_list_confirmed,
-        "signed_by_id": s.signed_by_id, "signed_at": iso(s.signed_at),
-        "superseded": s.superseded_at is not None, "created_at": iso(s.created_at),
-    }
+serialize_screening = ScreeningSchema().dump
+policy_schema = PolicySchema()
 
 
 @bp.post("/projects/<int:project_id>/screenings")
@@ -69,13 +56,7 @@ def decide_screening(screening_id: int):
 
 
 def serialize_policy(policy: Policy, used: bool | None = None) -> dict:
-    data = {field: getattr(policy, field) for field in policy_rules.POLICY_FIELDS}
-    for field, value in data.items():
-        if value is not None and not isinstance(value, bool | int | str | list):
-            data[field] = str(value)
-    return data | {"id": policy.id, "family_id": policy.family_id, "version": policy.version,
-                   "active": policy.active, "used": policy_rules.is_used(policy) if used is None else used,
-                   "created_at": iso(policy.created_at)}
+    return policy_schema.dump(policy) | {"used": policy_rules.is_used(policy) if used is None else used}
 
 
 @bp.get("/policies")
@@ -89,7 +70,7 @@ def list_policies():
 
 @bp.post("/policies")
 @doc("Create a policy (admins); with `revises` (a policy id) it becomes that policy's next version, "
-     "leaving the old version unchanged", statuses=(400, 401, 403, 404, 422), ok_status=201)
+     "leaving the old version unchanged", statuses=(400, 401, 403, 404, 422), ok_status=201, response="Policy")
 @commit_after
 def create_policy():
     data = json_body()

@@ -1,67 +1,121 @@
-"""Excel export of exactly what the ledger shows: Chinese headers with the unit in each header."""
+"""Excel export of the ledger: one column per labelled field of the API's project schema.
+
+The columns, their Chinese headers (label with its unit) and number formats come from
+crm/api/schemas.py ProjectSchema, itself generated from the model columns: a field the API returns
+is a ledger column without being listed here again. Cells show what a reader wants (names for ids,
+labels for codes, 是/否), and every row passes through crm/core/excel.py safe_row.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import BytesIO
+from operator import attrgetter
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from marshmallow import fields
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from sqlalchemy.orm import selectinload
 
+from crm.api.schemas import ProjectSchema
 from crm.core.dates import local_date
 from crm.core.excel import safe_row
-from crm.core.i18n import N_
-from crm.domain import FundOrigin, Source, Stage, Status
+from crm.core.schema import DecimalText, Moment, field_label
 from crm.extensions import db
+from crm.projects.models import Project
 from crm.projects.queries import with_list_relations
+from crm.reference.services import list_items
 
 MAX_ROWS = 50_000
-MONEY = "#,##0.00"
+DATE = "yyyy-mm-dd"
 
-COLUMNS = (
-    (N_("编号"), lambda p: p.id, None),
-    (N_("项目名称"), lambda p: p.name, None),
-    (N_("投资方"), lambda p: p.investor_name, None),
-    (N_("统一社会信用代码"), lambda p: p.investor_uscc or "", None),
-    (N_("行业大类"), lambda p: p.industry.label if p.industry else p.industry_code, None),
-    (N_("产业链"), lambda p: p.chain.name if p.chain else "", None),
-    (N_("责任单位"), lambda p: p.unit.name, None),
-    (N_("责任人"), lambda p: p.owner.name, None),
-    (N_("包保领导"), lambda p: p.lead_leader.name if p.lead_leader else "", None),
-    (N_("阶段"), lambda p: Stage(p.stage).title, None),
-    (N_("状态"), lambda p: Status(p.status).title, None),
-    (N_("项目来源"), lambda p: Source(p.source).title, None),
-    (N_("资金来源"), lambda p: FundOrigin(p.fund_origin).title, None),
-    (N_("总投资（万元）"), lambda p: p.total_investment_wan, MONEY),
-    (N_("固定资产投资（万元）"), lambda p: p.fixed_asset_investment_wan, MONEY),
-    (N_("用地面积（亩）"), lambda p: p.land_area_mu, MONEY),
-    (N_("达产年产值（万元）"), lambda p: p.expected_annual_output_wan, MONEY),
-    (N_("达产年税收（万元）"), lambda p: p.expected_annual_tax_wan, MONEY),
-    (N_("年综合能耗（吨标准煤）"), lambda p: p.annual_energy_tce, MONEY),
-    (N_("新增就业（人）"), lambda p: p.jobs, "0"),
-    (N_("录入日期"), lambda p: local_date(p.created_at), "yyyy-mm-dd"),
-)
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the API's key
+    header: str  # msgid
+    read: object  # (project, lookups) -> cell value
+    number_format: str | None
+    reference: str | None = None  # a reference list (crm/reference) whose labels the cells show
+
+
+def _related(attribute: str) -> str | None:
+    """The many-to-one relationship whose foreign key is `attribute` (unit_id → unit)."""
+    for rel in sa.inspect(Project).relationships:
+        if rel.direction.name == "MANYTOONE" and any(col.key == attribute for col in rel.local_columns):
+            return rel.key
+    return None
+
+
+def _shown(record) -> str:
+    return getattr(record, "label", None) or getattr(record, "name", "") if record is not None else ""
+
+
+def _reader(field: fields.Field, attribute: str):
+    """How a field's cell reads the project, and its number format."""
+    choices = field.metadata.get("choices")
+    reference = field.metadata.get("reference")
+    relation = _related(attribute)
+    value = attrgetter(attribute)
+    if choices:
+        return (lambda p, _lk: _(choices[str(value(p))]) if value(p) is not None else ""), None
+    if reference:
+        return (lambda p, lk: lk[reference].get(value(p), value(p) or "")), None
+    if relation:
+        return (lambda p, _lk: _shown(getattr(p, relation))), None
+    if isinstance(field, fields.Boolean):
+        return (lambda p, _lk: _("是") if value(p) else _("否")), None
+    if isinstance(field, Moment):
+        return (lambda p, _lk: local_date(value(p)) if value(p) else None), DATE
+    if isinstance(field, fields.Date):
+        return (lambda p, _lk: value(p)), DATE
+    if isinstance(field, DecimalText):
+        return (lambda p, _lk: value(p)), "#,##0." + "0" * (field.metadata.get("scale") or 2)
+    if isinstance(field, fields.Integer):
+        return (lambda p, _lk: value(p)), "0"
+    return (lambda p, _lk: value(p) if value(p) is not None else ""), None
+
+
+def ledger_columns() -> list[Column]:
+    """One column per labelled field of the project schema, in its order."""
+    columns = []
+    for name, field in ProjectSchema().fields.items():
+        if field_label(field):
+            read, number_format = _reader(field, field.attribute or name)
+            columns.append(Column(name, field_label(field), read, number_format, field.metadata.get("reference")))
+    return columns
+
+
+def _lookups(columns) -> dict:
+    """Reference lists some columns show labels from: read once per export."""
+    kinds = {col.reference for col in columns if col.reference}
+    return {kind: {i.code: i.label for i in list_items(kind, include_archived=True)} for kind in kinds}
 
 
 def ledger_workbook(stmt) -> BytesIO:
+    columns = ledger_columns()
+    lookups = _lookups(columns)
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = _("项目台账")
-    sheet.append([_(header) for header, _value, _fmt in COLUMNS])
+    sheet.append([_(col.header) for col in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for count, project in enumerate(db.session.scalars(with_list_relations(stmt).limit(MAX_ROWS + 1)), start=1):
+    stmt = with_list_relations(stmt).options(selectinload(Project.parent_project))
+    for count, project in enumerate(db.session.scalars(stmt.limit(MAX_ROWS + 1)), start=1):
         if count > MAX_ROWS:
             sheet.append([_("仅导出前 %(n)s 条，请缩小筛选范围。", n=MAX_ROWS)])
             break
-        sheet.append(safe_row(value(project) for _header, value, _fmt in COLUMNS))
-    for index, (header, _value, fmt) in enumerate(COLUMNS, start=1):
+        sheet.append(safe_row(col.read(project, lookups) for col in columns))
+    for index, col in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(10, len(header) * 2 + 2)
-        if fmt:
+        sheet.column_dimensions[letter].width = max(10, len(_(col.header)) * 2 + 2)
+        if col.number_format:
             for cell in sheet[letter][1:]:
-                cell.number_format = fmt
+                cell.number_format = col.number_format
     sheet.freeze_panes = "A2"
     out = BytesIO()
     book.save(out)
