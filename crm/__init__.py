@@ -10,8 +10,18 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from crm.core.i18n import N_
+from crm import models  # noqa: F401  (every model registered before use)
+from crm.audit.services import set_actor
+from crm.auth.services import load_user
+from crm.cli import register_cli
+from crm.core import text_guard  # noqa: F401  (registers the flush hook that refuses bad text)
+from crm.core.features import register_features
+from crm.core.i18n import N_, select_locale
+from crm.core.transactions import init_transactions
+from crm.core.web import register_error_handlers, register_template_helpers
+from crm.domain import AuditSource
 from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from crm.features import FEATURES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,32 +52,18 @@ def create_app(config) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     _init_extensions(app)
-    from crm.core.transactions import init_transactions
-
     init_transactions(app)
-    _register_blueprints(app)
-    from crm.core.features import register_features
-    from crm.features import FEATURES
-
+    register_template_helpers(app)
     register_features(app, FEATURES)
     _register_hooks(app)
 
-    from crm.core.web import register_error_handlers, register_template_helpers
-
     register_error_handlers(app)
-    register_template_helpers(app)
-
-    from crm.cli import register_cli
 
     register_cli(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from crm import models  # noqa: F401  (every model registered before use)
-    from crm.core import text_guard  # noqa: F401  (registers the flush hook that refuses bad text)
-    from crm.core.i18n import select_locale
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -77,8 +73,6 @@ def _init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
 
-    from crm.auth.services import load_user
-
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("请先登录。")
@@ -87,33 +81,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
 
-def _register_blueprints(app: Flask) -> None:
-    from crm.admin.routes import bp as admin_bp
-    from crm.api import bp as api_bp
-    from crm.attachments.routes import bp as attachments_bp
-    from crm.auth.routes import bp as auth_bp
-    from crm.followups.routes import bp as followups_bp
-    from crm.main.routes import bp as main_bp
-    from crm.projects.routes import bp as projects_bp
-    from crm.reference.routes import bp as reference_bp
-    from crm.screening.routes import bp as screening_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(reference_bp)
-    app.register_blueprint(projects_bp)
-    app.register_blueprint(followups_bp)
-    app.register_blueprint(attachments_bp)
-    app.register_blueprint(screening_bp)
-    csrf.exempt(api_bp)  # the API authenticates by bearer token, never by cookie
-    app.register_blueprint(api_bp)
-
-
 def _register_hooks(app: Flask) -> None:
-    from crm.audit.services import set_actor
-    from crm.domain import AuditSource
-
     @app.before_request
     def _web_session_and_actor():
         session.permanent = True  # so PERMANENT_SESSION_LIFETIME applies

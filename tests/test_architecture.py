@@ -40,3 +40,14 @@ def test_the_role_guard_would_catch_a_role_comparison():
     assert not ROLE_DECISION.search('if can(actor, Action.SIGN_SCREENING):')
     assert not ROLE_DECISION.search('bp = Blueprint("admin", __name__)')
 
+
+
+def test_packages_import_only_the_layers_below_them():
+    """The dependency rule of docs/ARCHITECTURE.md, checked by import-linter (contract in .importlinter)."""
+    import subprocess
+    import sys
+
+    linter = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(linter), "--config", str(CRM.parent / ".importlinter")], cwd=CRM.parent,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 
 from crm.core.dates import local_today
 from crm.core.errors import GateNotMet, PermissionDenied, ValidationFailed
+from crm.domain import EnergyTier
 from crm.extensions import db
 from crm.pipeline import services as pipeline
 from crm.pipeline.models import Contract, IncentiveTerm, MeetingApproval, Permit, Transition
-from crm.pipeline.permits import energy_review_tier, permits_of
+from crm.pipeline.permits import permits_of
 from crm.reference.services import seed_default_lists
 from tests.factories import ProjectFactory, finish_permits, gate_data, signed_screening
 
@@ -156,7 +157,7 @@ def test_start_needs_land_and_required_permits(world, project):
 def test_energy_review_tiers(tce, kwh, tier):
     from decimal import Decimal
 
-    assert energy_review_tier(Decimal(tce), Decimal(kwh) if kwh else None) == tier
+    assert EnergyTier.of(Decimal(tce), Decimal(kwh) if kwh else None) == tier
 
 
 def test_electricity_alone_can_require_the_energy_review(world, project):

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from crm.domain import VOCABULARIES, Move, Stage, Status, Verdict, Vocabulary
 from crm.extensions import db
+from crm.pipeline.forms import MOVE_FORMS
 from crm.pipeline.models import Transition
 from crm.pipeline.services import MOVES
-from crm.projects.forms import MOVE_FORMS
 from crm.projects.models import Project
 from tests.factories import ProjectFactory
 

@@ -16,6 +16,7 @@ from crm.extensions import db
 class Attachment(VersionedMixin, ArchivableMixin, db.Model):
     """Versioned so that two people archiving it at once cannot both succeed."""
 
+    __record_label__ = N_("附件")  # how the history names this kind of record
     __tablename__ = "attachments"
     __audited__ = True
     __table_args__ = (

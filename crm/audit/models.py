@@ -6,19 +6,9 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.columns import vocab_column
-from crm.core.i18n import N_
 from crm.core.models import utcnow
 from crm.domain import AuditAction, AuditSource
 from crm.extensions import db
-
-RECORD_LABELS = {
-    "projects": N_("项目"), "project_contacts": N_("联系人"), "project_transitions": N_("阶段流转"),
-    "meeting_approvals": N_("过会记录"), "contracts": N_("合同"), "contract_commitments": N_("分期投资承诺"),
-    "incentive_terms": N_("奖扶条款"), "land_supplies": N_("供地"), "permits": N_("审批手续"),
-    "follow_ups": N_("跟进记录"), "attachments": N_("附件"), "screenings": N_("预审"),
-    "investor_links": N_("投资方判定"), "users": N_("用户"), "units": N_("单位"), "chains": N_("产业链"),
-    "list_items": N_("清单项"), "login_locks": N_("登录锁定"),
-}
 
 
 class AuditEntry(db.Model):

@@ -167,6 +167,14 @@ def _discard(session: Session, previous_transaction) -> None:
 EXTRA_FIELD_LABELS = {"division_codes": N_("覆盖的行业大类")}
 
 
+def record_labels() -> dict[str, str]:
+    """Each audited table's title (a model's `__record_label__`), for the history table."""
+    from crm.extensions import db
+
+    return {mapper.class_.__tablename__: mapper.class_.__record_label__ for mapper in db.Model.registry.mappers
+            if getattr(mapper.class_, "__record_label__", None)}
+
+
 def field_label(record_type: str, key: str) -> str:
     """The translated label of a changed field, for the history table."""
     from crm.extensions import db

@@ -19,6 +19,7 @@ UNIT_ROLES = (Role.STAFF, Role.UNIT_HEAD)
 
 
 class User(UserMixin, TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+    __record_label__ = N_("用户")  # how the history names this kind of record
     __tablename__ = "users"
     __audited__ = True
     __table_args__ = (
@@ -123,6 +124,7 @@ class LoginFailure(db.Model):
 class LoginLock(db.Model):
     """An account or address locked after too many failures; audited, so admins see who and when."""
 
+    __record_label__ = N_("登录锁定")  # how the history names this kind of record
     __tablename__ = "login_locks"
     __audited__ = True
     __table_args__ = (

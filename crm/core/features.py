@@ -3,8 +3,8 @@ registers every feature the same way. Core knows the shape of a feature, never a
 
 A feature package (`crm/<feature>/`) exposes `feature = Feature(...)` in `crm/<feature>/feature.py`
 with its blueprints, navigation entries, template globals and filters, the sections it adds to the
-project page, the labels of its audited tables, and a `setup(app)` for anything else (e.g.
-connecting to another feature's signals). `crm/features.py` lists the features in layer order.
+project page, and a `setup(app)` for anything else (e.g. connecting to another feature's signals).
+Audited models name themselves in the history with a `__record_label__`. `crm/features.py` lists the features in layer order.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flask import Blueprint, Flask, current_app
 class NavEntry:
     """A main-menu item; `visible(user)` hides it from users it is not for."""
 
-    endpoint: str
+    endpoint: str | None  # None: planned, shown greyed out
     title: str
     order: int
     visible: Callable[[object], bool] = lambda user: True
@@ -27,11 +27,13 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class ProjectSection:
-    """A section of the project page: a template included with the context `context(actor, project)`."""
+    """A section of the project page: a template included with the context `context(actor, project)`,
+    in the page's main column (`slot="main"`) or among the header's buttons (`slot="actions"`)."""
 
     template: str
     context: Callable[[object, object], dict]
     order: int
+    slot: str = "main"
 
 
 @dataclass
@@ -42,7 +44,6 @@ class Feature:
     template_globals: dict = field(default_factory=dict)
     template_filters: dict = field(default_factory=dict)
     project_sections: tuple[ProjectSection, ...] = ()
-    record_labels: dict[str, str] = field(default_factory=dict)  # audited table → its title
     setup: Callable[[Flask], None] | None = None
 
 
@@ -50,7 +51,6 @@ class Feature:
 class Registry:
     nav: list[NavEntry] = field(default_factory=list)
     project_sections: list[ProjectSection] = field(default_factory=list)
-    record_labels: dict[str, str] = field(default_factory=dict)
 
 
 def register_features(app: Flask, features: list[Feature]) -> None:
@@ -60,7 +60,6 @@ def register_features(app: Flask, features: list[Feature]) -> None:
             app.register_blueprint(blueprint)
         registry.nav.extend(feature.nav)
         registry.project_sections.extend(feature.project_sections)
-        registry.record_labels.update(feature.record_labels)
         app.jinja_env.globals.update(feature.template_globals)
         app.jinja_env.filters.update(feature.template_filters)
         if feature.setup is not None:

@@ -21,8 +21,8 @@ from enum import StrEnum
 from flask_babel import gettext as _
 from sqlalchemy import false
 
-from crm.auth.models import Role
 from crm.core.errors import PermissionDenied
+from crm.domain import Role
 
 ALL_UNITS = None
 

@@ -14,8 +14,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.core.errors import Busy, Conflict, ServiceError
+from crm.core.features import registry
+from crm.core.formatting import format_wan, two_places
 from crm.core.i18n import N_
 from crm.core.permissions import Action, can
+from crm.core.templating import LABELS
 
 ERROR_TITLES = {
     400: N_("请求有误"),
@@ -173,35 +176,16 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    """Helpers every template may use; features add their own through their registration."""
     from flask_babel import get_locale
 
-    from crm.audit.models import RECORD_LABELS
-    from crm.audit.services import field_label, present
-    from crm.core.formatting import format_wan, two_places
-    from crm.core.permissions import Action, can
-    from crm.domain import AuditAction, AuditSource
-    from crm.projects.services import may_record_projects
-    from crm.projects.templating import LABELS
-
-    app.jinja_env.globals.update(get_locale=get_locale, can=can, LABELS=LABELS, may_record_projects=may_record_projects, Action=Action, nav_items=nav_items,
-                                 audit_action_labels=AuditAction.labels(),
-                                 audit_source_labels=AuditSource.labels(), field_label=field_label,
-                                 audit_rows=present, record_labels=RECORD_LABELS)
-    from crm.screening.scoring import INDICATOR_UNITS, veto_text
-
-    app.jinja_env.globals.update(units=INDICATOR_UNITS, veto_text=lambda code: veto_text(code, _))
+    app.jinja_env.globals.update(get_locale=get_locale, can=can, Action=Action, LABELS=LABELS, nav_items=nav_items)
     app.jinja_env.filters["wan"] = format_wan
     app.jinja_env.filters["dec2"] = two_places
     app.jinja_env.filters["label_pairs"] = lambda labels: [(str(k), _(v)) for k, v in labels.items()]
 
 
 def nav_items() -> list[tuple[str | None, str]]:
-    """The main navigation: one entry per capability; those not built yet show greyed out."""
-    return [
-        ("main.home", _("首页")),
-        ("projects.ledger", _("项目台账")),
-        ("screening.table", _("项目预审")),
-        (None, _("外出招商")),
-        (None, _("奖励兑现")),
-        (None, _("招商漏斗")),
-    ]
+    """The main navigation, as the features registered it; entries not built yet show greyed out."""
+    user = current_user._get_current_object()
+    return [(entry.endpoint, _(entry.title)) for entry in registry().nav if entry.visible(user)]

@@ -119,6 +119,23 @@ class EnergyTier(Vocabulary):
     CITY = "city", N_("市级节能审查")
     PROVINCE = "province", N_("省级节能审查")
 
+    @classmethod
+    def of(cls, annual_energy_tce: Decimal | None, annual_electricity_wan_kwh: Decimal | None = None) -> EnergyTier:
+        """DOMAIN §4.3: under 1,000 tce and under 5,000,000 kWh a year, no separate review; from 10,000
+        tce, provincial review; otherwise (1,000 tce or more, or 5,000,000 kWh or more) city-level."""
+        tce = annual_energy_tce or Decimal(0)
+        electricity = annual_electricity_wan_kwh or Decimal(0)
+        if tce >= PROVINCE_REVIEW_TCE:
+            return cls.PROVINCE
+        if tce >= CITY_REVIEW_TCE or electricity >= CITY_REVIEW_WAN_KWH:
+            return cls.CITY
+        return cls.NONE
+
+
+CITY_REVIEW_TCE = Decimal(1000)
+PROVINCE_REVIEW_TCE = Decimal(10000)
+CITY_REVIEW_WAN_KWH = Decimal(500)  # 5,000,000 kWh
+
 
 class IncentiveCondition(Vocabulary):
     SIGNED = "signed", N_("签约后")

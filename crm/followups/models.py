@@ -14,6 +14,7 @@ from crm.extensions import db
 
 
 class FollowUp(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+    __record_label__ = N_("跟进记录")  # how the history names this kind of record
     __tablename__ = "follow_ups"
     __audited__ = True
     __table_args__ = (

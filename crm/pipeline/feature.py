@@ -2,9 +2,11 @@
 
 from sqlalchemy import select
 
-from crm.core.features import Feature
+from crm.core.features import Feature, ProjectSection
 from crm.pipeline.models import Contract
+from crm.pipeline.page import move_buttons, project_section
 from crm.pipeline.permits import connect_signals
+from crm.pipeline.routes import bp
 from crm.projects.models import Project
 from crm.projects.queries import register_ledger_filter
 
@@ -26,4 +28,7 @@ def setup(app) -> None:
     register_ledger_filter(signed_between)
 
 
-feature = Feature(name="pipeline", setup=setup)
+feature = Feature(name="pipeline", blueprints=(bp,), setup=setup, project_sections=(
+    ProjectSection("pipeline/_actions.html", move_buttons, 10, slot="actions"),
+    ProjectSection("pipeline/_section.html", project_section, 20),
+))

@@ -32,6 +32,7 @@ STATUS_MOVES = {TransitionKind.HOLD: Move.ON_HOLD, TransitionKind.RESUME: Move.R
 class Transition(db.Model):
     """One change of stage or status, with its business date. Append-only."""
 
+    __record_label__ = N_("阶段流转")  # how the history names this kind of record
     __tablename__ = "project_transitions"
     __audited__ = True
     __table_args__ = (
@@ -75,6 +76,7 @@ class Transition(db.Model):
 class MeetingApproval(db.Model):
     """过会: the review meeting that approved the project."""
 
+    __record_label__ = N_("过会记录")  # how the history names this kind of record
     __tablename__ = "meeting_approvals"
     __audited__ = True
 
@@ -96,6 +98,7 @@ class MeetingApproval(db.Model):
 class Contract(db.Model):
     """签约: the formal investment contract (合同项目)."""
 
+    __record_label__ = N_("合同")  # how the history names this kind of record
     __tablename__ = "contracts"
     __audited__ = True
     __table_args__ = (
@@ -128,6 +131,7 @@ class Contract(db.Model):
 class Commitment(db.Model):
     """分期投资承诺: one instalment of the contracted investment."""
 
+    __record_label__ = N_("分期投资承诺")  # how the history names this kind of record
     __tablename__ = "contract_commitments"
     __audited__ = True
     __table_args__ = (CheckConstraint("amount_wan > 0", name="amount_positive"),)
@@ -145,6 +149,7 @@ class Commitment(db.Model):
 class IncentiveTerm(db.Model):
     """政策奖扶条款 promised to the investor; payouts under it never exceed its cap."""
 
+    __record_label__ = N_("奖扶条款")  # how the history names this kind of record
     __tablename__ = "incentive_terms"
     __audited__ = True
     __table_args__ = (
@@ -167,6 +172,7 @@ class IncentiveTerm(db.Model):
 class LandSupply(db.Model):
     """供地: the land supplied before groundbreaking."""
 
+    __record_label__ = N_("供地")  # how the history names this kind of record
     __tablename__ = "land_supplies"
     __audited__ = True
     __table_args__ = (CheckConstraint("land_area_mu > 0", name="area_positive"),)
@@ -186,6 +192,7 @@ class LandSupply(db.Model):
 class Permit(TimestampMixin, VersionedMixin, db.Model):
     """审批手续: created by the rules when a project is signed; required ones gate 开工."""
 
+    __record_label__ = N_("审批手续")  # how the history names this kind of record
     __tablename__ = "permits"
     __audited__ = True
     __table_args__ = (

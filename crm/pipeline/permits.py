@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -23,25 +22,8 @@ from crm.projects.signals import figures_changed
 from crm.screening.current import signed_screening
 from crm.screening.signals import screening_signed
 
-CITY_REVIEW_TCE = Decimal(1000)
-PROVINCE_REVIEW_TCE = Decimal(10000)
 # Mining, manufacturing and utilities build plants that need an environmental assessment.
 EIA_SECTIONS = {"B", "C", "D"}
-
-
-CITY_REVIEW_WAN_KWH = Decimal(500)  # 5,000,000 kWh
-
-
-def energy_review_tier(annual_energy_tce: Decimal | None, annual_electricity_wan_kwh: Decimal | None = None) -> str:
-    """DOMAIN §4.3: under 1,000 tce and under 5,000,000 kWh a year, no separate review; from 10,000
-    tce, provincial review; otherwise (1,000 tce or more, or 5,000,000 kWh or more) city-level."""
-    tce = annual_energy_tce or Decimal(0)
-    electricity = annual_electricity_wan_kwh or Decimal(0)
-    if tce >= PROVINCE_REVIEW_TCE:
-        return EnergyTier.PROVINCE
-    if tce >= CITY_REVIEW_TCE or electricity >= CITY_REVIEW_WAN_KWH:
-        return EnergyTier.CITY
-    return EnergyTier.NONE
 
 
 def required_permit_kinds(project: Project) -> set[str]:
@@ -52,7 +34,7 @@ def required_permit_kinds(project: Project) -> set[str]:
         kinds |= {PermitKind.PLANNING, PermitKind.CONSTRUCTION}
     if project.industry is not None and project.industry.section_code in EIA_SECTIONS:
         kinds.add(PermitKind.EIA)
-    own_tier = energy_review_tier(project.annual_energy_tce, project.annual_electricity_wan_kwh)
+    own_tier = EnergyTier.of(project.annual_energy_tce, project.annual_electricity_wan_kwh)
     screened = signed_screening(project)
     if own_tier != EnergyTier.NONE or (screened is not None and screened.energy_review_tier not in (None, EnergyTier.NONE)):
         kinds.add(PermitKind.ENERGY_REVIEW)

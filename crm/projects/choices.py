@@ -8,9 +8,8 @@ from sqlalchemy.orm import selectinload
 
 from crm.auth.models import User
 from crm.core.permissions import ALL_UNITS, Action, Duty, can, roles_for, visible_unit_ids
-from crm.domain import ListKind
 from crm.extensions import db
-from crm.reference.services import division_choices, list_items, live_chains
+from crm.reference.services import division_choices, live_chains
 from crm.units.services import live_units
 
 
@@ -40,9 +39,6 @@ def chain_choices() -> list[tuple[int | None, str]]:
 def industry_choices() -> list[tuple[str, str]]:
     return [("", _("（请选择）"))] + division_choices()
 
-
-def drop_reason_choices() -> list[tuple[str, str]]:
-    return [(item.code, item.label) for item in list_items(ListKind.DROP_REASON)]
 
 
 def filter_unit_choices(actor) -> list[tuple[int, str]]:

@@ -35,6 +35,7 @@ def _label(text: str) -> dict:
 
 
 class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+    __record_label__ = N_("项目")  # how the history names this kind of record
     __tablename__ = "projects"
     __audited__ = True
     __table_args__ = (
@@ -114,6 +115,7 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
 class ProjectContact(TimestampMixin, db.Model):
     """A contact person at the investor."""
 
+    __record_label__ = N_("联系人")  # how the history names this kind of record
     __tablename__ = "project_contacts"
     __audited__ = True
 
@@ -132,6 +134,7 @@ class ProjectContact(TimestampMixin, db.Model):
 class InvestorLink(db.Model):
     """A leader's decision on two projects flagged as possibly the same investor."""
 
+    __record_label__ = N_("投资方判定")  # how the history names this kind of record
     __tablename__ = "investor_links"
     __audited__ = True
     __table_args__ = (

@@ -5,17 +5,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from crm.core.errors import ServiceError
+from crm.core.features import registry
 from crm.core.forms import run_service
 from crm.core.paging import fetch_page, web_page_number
 from crm.core.parsing import summarise
 from crm.core.permissions import Action
-from crm.domain import Move
-from crm.pipeline import permits as permit_rules
-from crm.pipeline import services as pipeline
 from crm.projects import choices, services
 from crm.projects.access import project_for
 from crm.projects.export import ledger_workbook
-from crm.projects.forms import MOVE_FORMS, ArchiveProjectForm, InvestorRulingForm, PermitForm, ProjectForm
+from crm.projects.forms import ArchiveProjectForm, InvestorRulingForm, ProjectForm
 from crm.projects.page import page_data
 from crm.projects.queries import ProjectFilters, ledger_query, with_list_relations
 
@@ -104,15 +102,12 @@ def _warn_duplicates(project) -> None:
 @login_required
 def detail(project_id: int):
     project = project_for(current_user, project_id)
-    from crm.attachments.services import section_context as attachment_section
-    from crm.followups.services import section_context as follow_up_section
-
-    data = page_data(current_user, project)
-    return render_template(
-        "projects/detail.html", **data, **follow_up_section(current_user, project),
-        **attachment_section(current_user, project),
-        permit_form=PermitForm(), ruling_form=InvestorRulingForm(),
-        archive_form=ArchiveProjectForm(version=project.version))
+    context = page_data(current_user, project)
+    sections = registry().project_sections
+    for section in sections:
+        context |= section.context(current_user, project)
+    return render_template("projects/detail.html", **context, sections=sections, ruling_form=InvestorRulingForm(),
+                           archive_form=ArchiveProjectForm(version=project.version))
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -139,37 +134,6 @@ def archive(project_id: int):
         flash(_("项目已归档。"), "success")
         return redirect(url_for("projects.ledger"))
     return redirect(url_for("projects.detail", project_id=project.id))
-
-
-@bp.route("/<int:project_id>/move/<to>", methods=["GET", "POST"])
-@login_required
-def move(project_id: int, to: str):
-    project = project_for(current_user, project_id, Action.WRITE)
-    to = Move.get(to)
-    if to is None:
-        abort(404)
-    form = MOVE_FORMS[to](version=project.version)
-    if to == Move.DROPPED:
-        form.reason.choices = choices.drop_reason_choices()
-    if form.validate_on_submit() and run_service(
-            form, lambda: pipeline.apply_transition(current_user, project, {**form.data, "to": to})):
-        flash(_("已记录。"), "success")
-        return redirect(url_for("projects.detail", project_id=project.id))
-    return render_template("projects/move.html", form=form, project=project, to=to)
-
-
-@bp.post("/permits/<int:permit_id>")
-@login_required
-def complete_permit(permit_id: int):
-    permit = permit_rules.permit_for(current_user, permit_id)
-    form = PermitForm()
-    if form.validate_on_submit() and run_service(
-            form, lambda: permit_rules.complete_permit(current_user, permit, form.data, form.version.data)):
-        flash(_("审批手续已登记办结。"), "success")
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "danger")
-    return redirect(url_for("projects.detail", project_id=permit.project_id) + "#permits")
 
 
 @bp.post("/<int:project_id>/investor")

@@ -60,6 +60,7 @@ chain_divisions = Table(
 class Chain(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     """产业链: a city's industry chain, covering a set of 大类 codes."""
 
+    __record_label__ = N_("产业链")  # how the history names this kind of record
     __tablename__ = "chains"
     __audited__ = True
 
@@ -83,6 +84,7 @@ class Chain(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
 class ListItem(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     """An entry of an admin-editable list (the negative list, drop reasons)."""
 
+    __record_label__ = N_("清单项")  # how the history names this kind of record
     __tablename__ = "list_items"
     __audited__ = True
     __table_args__ = (

@@ -32,6 +32,7 @@ class Policy(TimestampMixin, db.Model):
     screening used is never changed. Admins choose the active version of each scope.
     """
 
+    __record_label__ = N_("准入标准")  # how the history names this kind of record
     __tablename__ = "policies"
     __audited__ = True
     __table_args__ = (
@@ -87,6 +88,7 @@ class Policy(TimestampMixin, db.Model):
 class Screening(VersionedMixin, db.Model):
     """Versioned: of two leaders signing at once on PostgreSQL, the second UPDATE finds the version moved."""
 
+    __record_label__ = N_("预审")  # how the history names this kind of record
     __tablename__ = "screenings"
     __audited__ = True
     __table_args__ = (

@@ -19,7 +19,6 @@ from decimal import Decimal
 
 from crm.core.i18n import N_
 from crm.domain import EnergyTier, Verdict
-from crm.pipeline.permits import energy_review_tier
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 PER_MU = ("tax_per_mu", "investment_intensity", "output_per_mu")
@@ -147,7 +146,7 @@ def industry_fit(code: str, policy: Thresholds) -> str:
 
 
 def screen(inputs: Inputs, policy: Thresholds) -> Result:
-    result = Result(energy_review_tier=energy_review_tier(inputs.annual_energy_tce, inputs.annual_electricity_wan_kwh))
+    result = Result(energy_review_tier=EnergyTier.of(inputs.annual_energy_tce, inputs.annual_electricity_wan_kwh))
     result.indicators, result.not_applicable = indicators(inputs, policy)
     limits = {"tax_per_mu": policy.min_tax_per_mu, "investment_intensity": policy.min_investment_intensity,
               "output_per_mu": policy.min_output_per_mu, "energy_per_output": policy.max_energy_per_output}

@@ -13,6 +13,7 @@ __all__ = ["Unit", "UnitKind"]
 
 
 class Unit(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+    __record_label__ = N_("单位")  # how the history names this kind of record
     __tablename__ = "units"
     __audited__ = True
     __table_args__ = (

@@ -1,0 +1,8 @@
+"""The attachments feature's registration (docs/ARCHITECTURE.md)."""
+
+from crm.attachments.routes import bp
+from crm.attachments.services import section_context
+from crm.core.features import Feature, ProjectSection
+
+feature = Feature(name="attachments", blueprints=(bp,),
+                  project_sections=(ProjectSection("attachments/_project_card.html", section_context, 50),))
