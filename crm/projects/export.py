@@ -1,7 +1,7 @@
 """Excel export of the ledger: one column per labelled field of the API's project schema.
 
 The columns, their Chinese headers (label with its unit) and number formats come from
-crm/api/schemas.py ProjectSchema, itself generated from the model columns: a field the API returns
+crm/projects/schemas.py ProjectFieldsSchema, itself generated from the model columns: a field the API returns
 is a ledger column without being listed here again. Cells show what a reader wants (names for ids,
 labels for codes, 是/否), and every row passes through crm/core/excel.py safe_row.
 """
@@ -20,13 +20,13 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import selectinload
 
-from crm.api.schemas import ProjectSchema
 from crm.core.dates import local_date
 from crm.core.excel import safe_row
 from crm.core.schema import DecimalText, Moment, field_label
 from crm.extensions import db
 from crm.projects.models import Project
 from crm.projects.queries import with_list_relations
+from crm.projects.schemas import ProjectFieldsSchema
 from crm.reference.services import list_items
 
 MAX_ROWS = 50_000
@@ -82,7 +82,7 @@ def _reader(field: fields.Field, attribute: str):
 def ledger_columns() -> list[Column]:
     """One column per labelled field of the project schema, in its order."""
     columns = []
-    for name, field in ProjectSchema().fields.items():
+    for name, field in ProjectFieldsSchema().fields.items():
         if field_label(field):
             read, number_format = _reader(field, field.attribute or name)
             columns.append(Column(name, field_label(field), read, number_format, field.metadata.get("reference")))
