@@ -7,8 +7,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from crm.audit.services import set_actor
+from crm.auth.models import User
+from crm.auth.services import validate_new_password
+from crm.core.errors import ServiceError
+from crm.demo.loader import DemoRefused, load_demo
 from crm.domain import AuditSource, Role
 from crm.extensions import db
+from crm.reference.services import seed_default_lists
 
 
 def register_cli(app: Flask) -> None:
@@ -18,8 +23,6 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed")
     def seed_command():
         """Add the default negative list and drop reasons where missing (safe to repeat)."""
-        from crm.reference.services import seed_default_lists
-
         set_actor(None, AuditSource.CLI, "flask seed")
         added = seed_default_lists()
         db.session.commit()
@@ -30,8 +33,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--projects", default=300, show_default=True, help="How many demo projects.")
     def demo_load(if_empty: bool, projects: int):
         """Load the demo city: units, users (password Demo@2026), chains."""
-        from crm.demo.loader import DemoRefused, load_demo
-
         set_actor(None, AuditSource.CLI, "flask demo load")
         try:
             summary = load_demo(current_app.config, if_empty=if_empty, project_count=projects)
@@ -46,10 +47,6 @@ def register_cli(app: Flask) -> None:
     @click.password_option()
     def create_admin(username: str, name: str, password: str):
         """Create the first administrator of a production deployment."""
-        from crm.auth.models import User
-        from crm.auth.services import validate_new_password
-        from crm.core.errors import ServiceError
-
         set_actor(None, AuditSource.CLI, "flask user create-admin")
         try:
             validate_new_password(password)

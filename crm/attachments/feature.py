@@ -1,7 +1,7 @@
 """The attachments feature's registration (docs/ARCHITECTURE.md)."""
 
+from crm.attachments.page import section_context
 from crm.attachments.routes import bp
-from crm.attachments.services import section_context
 from crm.core.features import Feature, ProjectSection
 
 feature = Feature(name="attachments", blueprints=(bp,),

@@ -24,7 +24,7 @@ from crm.attachments.models import Attachment
 from crm.core.errors import Conflict, NotFound, ValidationFailed
 from crm.core.models import utcnow
 from crm.core.parsing import record_by_id
-from crm.core.permissions import Action, can
+from crm.core.permissions import Action
 from crm.domain import AttachmentCategory
 from crm.extensions import db
 from crm.projects.access import project_for, require_active_record
@@ -263,19 +263,3 @@ def open_for_download(actor, attachment_id) -> tuple[Attachment, Path]:
         current_app.logger.error("Attachment %s: stored file %s is missing", attachment.id, attachment.storage_key)
         raise NotFound(_("附件文件不存在，请联系系统管理员。"))
     return attachment, path
-
-
-def section_context(actor, project) -> dict:
-    """What templates/attachments/_section.html needs on the project page."""
-    from crm.attachments.forms import AttachmentArchiveForm, AttachmentForm
-
-    every = attachments_for(project, include_archived=True)
-    return {
-        "attachments": [a for a in every if a.archived_at is None],
-        "archived_attachments": [a for a in every if a.archived_at is not None],
-        "attachment_form": AttachmentForm(),
-        "attachment_archive_form": AttachmentArchiveForm(),
-        "attachments_writable": can(actor, Action.WRITE, project.unit_id) and project.archived_at is None,
-        "attachment_categories": AttachmentCategory.labels(),
-        "attachment_max_size": human_size(max_bytes()),
-    }

@@ -22,6 +22,7 @@ from crm.audit.models import AuditEntry
 from crm.core.i18n import N_
 from crm.core.models import utcnow
 from crm.domain import AuditAction, AuditSource
+from crm.extensions import db
 
 # Shown for insert entries only when they carry information.
 INSERT_SKIPPED = {"id", "created_at", "updated_at", "version"}
@@ -93,8 +94,6 @@ def _action(changes: dict) -> str:
 
 def record_extra_change(obj, key: str, before, after) -> None:
     """Record a change the flush cannot see on `obj`'s columns (e.g. a many-to-many list)."""
-    from crm.extensions import db
-
     extra = db.session.info.setdefault("audit_extra", {})
     extra.setdefault(id(obj), (obj, {}))[1][key] = [_jsonable(before), _jsonable(after)]
 
@@ -152,8 +151,6 @@ def history_for(record) -> list[AuditEntry]:
         .where(AuditEntry.record_type == record.__tablename__, AuditEntry.record_id == record.id)
         .order_by(AuditEntry.id)
     )
-    from crm.extensions import db
-
     return list(db.session.scalars(stmt))
 
 
@@ -169,16 +166,12 @@ EXTRA_FIELD_LABELS = {"division_codes": N_("覆盖的行业大类")}
 
 def record_labels() -> dict[str, str]:
     """Each audited table's title (a model's `__record_label__`), for the history table."""
-    from crm.extensions import db
-
     return {mapper.class_.__tablename__: mapper.class_.__record_label__ for mapper in db.Model.registry.mappers
             if getattr(mapper.class_, "__record_label__", None)}
 
 
 def field_label(record_type: str, key: str) -> str:
     """The translated label of a changed field, for the history table."""
-    from crm.extensions import db
-
     table = db.metadata.tables.get(record_type)
     column = table.columns.get(key) if table is not None else None
     label = column.info.get("label") if column is not None else EXTRA_FIELD_LABELS.get(key)
@@ -193,8 +186,6 @@ def _referenced_table(column) -> str | None:
 
 def _names_by_table(wanted: dict[str, set]) -> dict[str, dict]:
     """One query per referenced table: id → a readable name."""
-    from crm.extensions import db
-
     names = {}
     for table_name, ids in wanted.items():
         table = db.metadata.tables[table_name]
@@ -223,8 +214,6 @@ def _shown(value, column, names: dict) -> str:
 
 def present(entries: list[AuditEntry]) -> dict[int, list[tuple[str, str, str]]]:
     """For the history table: per entry, (field label, before, after) in words, not codes or ids."""
-    from crm.extensions import db
-
     wanted: dict[str, set] = {}
     for entry in entries:
         table = db.metadata.tables.get(entry.record_type)

@@ -7,6 +7,7 @@ from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from crm.core.errors import ServiceError
+from crm.extensions import db
 
 
 def apply_service_errors(form, err: ServiceError) -> None:
@@ -39,8 +40,6 @@ class ServiceResult:
 
 def run_service(form, action) -> ServiceResult:
     """Run a service call for a submitted form; commit on success, roll back and explain on refusal."""
-    from crm.extensions import db
-
     try:
         value = action()
     except ServiceError as err:

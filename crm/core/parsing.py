@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 
 from crm.core.errors import ValidationFailed
+from crm.extensions import db
 
 
 class FieldErrors:
@@ -218,8 +219,6 @@ def whole_number(value) -> int | None:
 def record_by_id(model, raw_id):
     """The row of `model` with this id, or None: the one guard for ids from URLs, forms and JSON
     (garbage, negatives, booleans and ids past any table's range find nothing instead of failing)."""
-    from crm.extensions import db
-
     number = whole_number(raw_id)
     return db.session.get(model, number) if number is not None and 1 <= number <= MAX_ID else None
 

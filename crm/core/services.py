@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from crm.core.errors import Conflict, NotFound
+from crm.core.parsing import whole_number
 from crm.extensions import db
 
 
 def check_version(record, sent_version) -> None:
     """Refuse an edit based on an old copy of the record (someone else saved in between)."""
-    from crm.core.parsing import whole_number
-
     sent = whole_number(sent_version)
     if sent is None:
         raise Conflict(_("缺少记录版本号，请刷新页面后重试。"), {"version": [_("必填")]})

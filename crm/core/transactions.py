@@ -25,6 +25,8 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from crm.extensions import db
+
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Statements that need the write lock (SAVEPOINT: SQLite would open a DEFERRED transaction for it).
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "SAVEPOINT")
@@ -64,8 +66,6 @@ def serialize_sqlite_writers(engine: Engine, busy_timeout_ms: int = DEFAULT_BUSY
 
 
 def init_transactions(app: Flask) -> None:
-    from crm.extensions import db
-
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":

@@ -19,6 +19,7 @@ from crm.core.formatting import format_wan, two_places
 from crm.core.i18n import N_
 from crm.core.permissions import Action, can
 from crm.core.templating import LABELS
+from crm.extensions import db
 
 ERROR_TITLES = {
     400: N_("请求有误"),
@@ -117,16 +118,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def _stale(err: StaleDataError):
         # Someone saved the same record between our version check and our write.
-        from crm.extensions import db
-
         db.session.rollback()
         return _service_error(Conflict(_("该记录刚被他人修改，您的修改未保存，请刷新后重新提交。")))
 
     @app.errorhandler(IntegrityError)
     def _integrity(err: IntegrityError):
         # A uniqueness rule raced a concurrent save (the services check first; this is the backstop).
-        from crm.extensions import db
-
         db.session.rollback()
         app.logger.warning("Integrity error on %s %s: %s", request.method, request.path, err.orig)
         return _service_error(Conflict(_("提交的内容与已有记录冲突（可能刚被他人保存），请刷新后重试。")))
@@ -134,8 +131,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def _operational(err: OperationalError):
         # A writer waited past the busy timeout, or PostgreSQL aborted one of two racing writers.
-        from crm.extensions import db
-
         db.session.rollback()
         refusal = concurrency_error(err)
         if refusal is None:
@@ -167,8 +162,6 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(err, HTTPException):
             return _http_error(err)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        from crm.extensions import db
-
         db.session.rollback()
         if is_api_request():
             return api_error(500, "server_error", _("系统出错，请稍后重试。"))

@@ -225,22 +225,3 @@ def owner_choices(project: Project) -> list[tuple[int, str]]:
         .order_by(User.unit_id != project.unit_id, User.role, User.name, User.id)
     )
     return [(u.id, f"{u.name}（{_(u.role_label)}）") for u in db.session.scalars(stmt)]
-
-
-def section_context(actor: User, project: Project) -> dict:
-    """What the project page's follow-up section (templates/followups/_section.html) needs."""
-    from crm.followups.forms import FollowUpActionForm, FollowUpForm
-
-    may_write = can(actor, Action.WRITE, project.unit_id) and project.archived_at is None
-    form = None
-    if may_write:
-        form = FollowUpForm(formdata=None, followed_on=local_today(), kind="visit")
-        form.next_action_owner_id.choices = [(None, _("（无）"))] + owner_choices(project)
-    return {
-        "follow_ups": follow_ups_for(project),
-        "follow_up_form": form,
-        "follow_up_action_form": FollowUpActionForm(formdata=None) if may_write else None,
-        "can_write_follow_ups": may_write,
-        "follow_up_kinds": FollowUpKind.labels(),
-        "follow_up_today": local_today(),
-    }
