@@ -14,7 +14,7 @@ from flask_login import login_user
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from crm.attachments import services
+from crm.attachments import page, services
 from crm.attachments.models import Attachment
 from crm.audit.models import AuditEntry
 from crm.core.errors import ValidationFailed
@@ -366,7 +366,7 @@ def test_section_lists_attachments_with_checksum_and_upload_form(app, world, pro
 
     with app.test_request_context("/"):
         login_user(world.staff_a)
-        context = services.section_context(world.staff_a, project)
+        context = page.section_context(world.staff_a, project)
         assert [a.id for a in context["attachments"]] == [attachment.id]
         html = render_template("attachments/_section.html", project=project, **context)
     assert 'id="attachments"' in html
@@ -383,7 +383,7 @@ def test_section_lists_attachments_with_checksum_and_upload_form(app, world, pro
     with app.test_request_context("/"):
         login_user(world.viewer)
         html = render_template("attachments/_section.html", project=project,
-                               **services.section_context(world.viewer, project))
+                               **page.section_context(world.viewer, project))
     assert "合同.pdf" in html
     assert 'enctype="multipart/form-data"' not in html
     assert f"/attachments/{attachment.id}/archive" not in html

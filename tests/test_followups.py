@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from crm.audit.models import AuditEntry
 from crm.core.errors import Conflict, ValidationFailed
 from crm.extensions import db
-from crm.followups import services
+from crm.followups import page, services
 from crm.followups.models import FollowUp
 from tests.factories import ProjectFactory, UserFactory
 from tests.querycount import count_queries
@@ -395,12 +395,12 @@ def test_section_and_due_list_render(world, app, project):
          notes="<b>对方</b>关注电价")
     with app.test_request_context("/"):
         html = render_template_string("{% include 'followups/_section.html' %}", project=project,
-                                      **services.section_context(world.staff_a, project))
+                                      **page.section_context(world.staff_a, project))
         assert "&lt;b&gt;对方&lt;/b&gt;关注电价" in html and "已逾期" in html and "电话" in html
         assert f'action="/projects/{project.id}/followups"' in html and "李晓燕" in html
 
         viewer_html = render_template_string("{% include 'followups/_section.html' %}", project=project,
-                                             **services.section_context(world.viewer, project))
+                                             **page.section_context(world.viewer, project))
         assert "关注电价" in viewer_html and "followups/" not in viewer_html.split("</table>")[-1]
         assert "/edit" not in viewer_html
 
