@@ -57,6 +57,10 @@ class Config:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     MAX_JSON_BYTES = 1024 * 1024
     IS_PRODUCTION = False
+    # Printed documents: the header names the bureau and carries the marking (e.g. 内部资料 注意保存).
+    BUREAU_NAME = os.environ.get("BUREAU_NAME", "示范市投资促进局")
+    DOCUMENT_MARKING = os.environ.get("DOCUMENT_MARKING", "内部资料 注意保存")
+    MEETING_PACK_LIMIT = int(os.environ.get("MEETING_PACK_LIMIT", "50"))
     PASSWORD_HASH_METHOD = "scrypt"
 
 

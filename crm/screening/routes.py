@@ -16,6 +16,7 @@ from crm.screening import services
 from crm.screening.export import screenings_workbook
 from crm.screening.forms import DecisionForm, PolicyForm, PrepareForm
 from crm.screening.models import Policy
+from crm.screening.page import threshold_rows
 from crm.screening.scoring import INDICATOR_LABELS, INDICATORS
 from crm.units.services import unit_choices
 
@@ -59,27 +60,7 @@ def detail(screening_id: int):
     return render_template("screening/detail.html", screening=screening, form=form,
                            can_sign=can(current_user, Action.SIGN_SCREENING) and screening.signed_at is None
                            and screening.superseded_at is None,
-                           rows=_rows(screening), policy=screening.policy)
-
-
-def _rows(screening) -> list[dict]:
-    """The thresholds table: indicator, value, threshold, met / not met / veto / not applicable, points."""
-    policy = screening.policy
-    limits = {"tax_per_mu": ("≥", policy.min_tax_per_mu, policy.weight_tax),
-              "investment_intensity": ("≥", policy.min_investment_intensity, policy.weight_intensity),
-              "output_per_mu": ("≥", policy.min_output_per_mu, policy.weight_output),
-              "energy_per_output": ("≤", policy.max_energy_per_output, policy.weight_energy),
-              "industry_fit": ("", None, policy.weight_industry)} if policy else {}
-    rows = []
-    for name in INDICATORS:
-        sign, limit, weight = limits.get(name, ("", None, None))
-        vetoed = f"below:{name}" in screening.vetoes or (name == "industry_fit" and screening.industry_fit == "veto")
-        score = screening.scores.get(name)
-        rows.append({"name": name, "label": INDICATOR_LABELS[name], "value": screening.indicators.get(name),
-                     "sign": sign, "limit": limit, "weight": weight, "score": score,
-                     "na": screening.not_applicable.get(name), "veto": vetoed,
-                     "met": bool(screening.met.get(name))})
-    return rows
+                           rows=threshold_rows(screening), policy=screening.policy)
 
 
 @bp.route("/screenings")
