@@ -154,3 +154,18 @@ def test_entries_without_a_batch_show_one_each(world, auth, client):
     page = client.get(f"/projects/{project.id}").text
     assert page.count("history-entry") == 3 and "建立项目" in page
     assert "修改项目：项目简介 — → 甲" in page and "修改项目：项目简介 — → 乙" in page
+
+
+def test_every_history_table_uses_the_same_words(world, auth, client):
+    """A unit's page (like users', chains', list items', follow-ups', screenings') shows the same
+    presenter: the action in words, names for ids, no codes."""
+    auth.login("admin")
+    url = f"/admin/units/{world.unit_a.id}"
+    assert auth.post_form(url, {"name": "先进制造组（甲）", "kind": "park", "parent_id": str(world.bureau.id),
+                                "location": "", "version": "1"}).status_code == 302
+    html = client.get(url).text
+    text = " ".join(re.sub(r"<[^>]+>", " ", _history_html(html)).split())
+    assert "系统管理员 修改单位：单位名称 先进制造产业招商组 → 先进制造组（甲）；单位类型" in text
+    assert "园区" in text and "chain_team" not in text and "park" not in text
+    for pattern in RAW:
+        assert not re.search(pattern, text), pattern

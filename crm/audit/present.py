@@ -237,8 +237,6 @@ def _number_places(value, places: int) -> str:
 
 
 def _value(value, column, key: str, found: _Lookups):
-    if key in MASKED_FIELDS:
-        return gettext("（已隐藏）")
     if column is not None and column.info.get("format") == "voided":
         return gettext("已作废（管理员更正）") if value is not None else gettext("有效")
     if isinstance(value, dict):
@@ -256,6 +254,9 @@ def _record(entry: AuditEntry, found: _Lookups, titles: dict) -> Record:
         label = field_label(entry.record_type, key)
         if key.endswith("_wan") and "usd" not in key:
             label = MONEY_SUFFIX.sub("", label)
+        if key in MASKED_FIELDS:  # a password: that it was set or changed, never what to
+            changes.append(Change(key, label, DASH, gettext("（已修改）")))
+            continue
         shown_after = _value(after, column, key, found)
         if entry.action == AuditAction.INSERT and shown_after == DASH:
             continue  # a new record's empty fields say nothing
