@@ -99,14 +99,14 @@ def test_a_lead_walks_from_talks_to_groundbreaking_in_the_browser(world, live_se
     page.goto(f"{live_server}/projects/{project.id}")
 
     page.get_by_role("link", name="记录过会").click()
-    page.get_by_label("业务发生日期").fill(d0.isoformat())
+    page.get_by_label("会议日期").fill(d0.isoformat())
     page.get_by_label("会议名称").fill("2026年第8次招商项目评审会")
     page.get_by_label("会议纪要编号").fill("示招审〔2026〕8号")
     page.get_by_role("button", name="确认").click()
     expect(page.locator("h1 .badge")).to_have_text("过会")
 
     page.get_by_role("link", name="记录签约").click()
-    page.get_by_label("业务发生日期").fill(d0.isoformat())
+    page.get_by_label("签约日期", exact=True).fill(d0.isoformat())
     page.get_by_label("合同编号").fill("示招合〔2026〕088号")
     page.get_by_label("合同投资额（万元）").fill("80000")
     page.get_by_label("约定开工日期").fill((d0 + timedelta(days=40)).isoformat())
@@ -125,20 +125,21 @@ def test_a_lead_walks_from_talks_to_groundbreaking_in_the_browser(world, live_se
     expect(page.locator("h1 .badge")).to_have_text("签约")
 
     page.get_by_role("link", name="记录开工").click()
-    page.get_by_label("业务发生日期").fill(d0.isoformat())
+    page.get_by_label("开工日期", exact=True).fill(d0.isoformat())
     page.get_by_label("供地面积（亩）").fill("160")
     page.get_by_label("不动产权证号").fill("示范不动产权第0088123号")
     page.get_by_role("button", name="确认").click()
     expect(page.get_by_text("审批手续“施工许可”尚未办结")).to_be_visible()
 
-    page.goto(f"{live_server}/projects/{project.id}#permits")
-    permits = page.locator("#permits form")
+    page.get_by_role("link", name="查看并登记审批手续").click()  # the gate's message links to the permits
+    expect(page).to_have_url(f"{live_server}/projects/{project.id}#permits")
+    permits = page.locator("#permits form:not([action$='/correct'])")  # done ones offer a correction instead
     while permits.count():
         permits.first.locator("input[name=done_date]").fill(d0.isoformat())
         permits.first.get_by_role("button", name="登记办结").click()
         expect(page.get_by_text("审批手续已登记办结。")).to_be_visible()
     page.get_by_role("link", name="记录开工").click()
-    page.get_by_label("业务发生日期").fill(d0.isoformat())
+    page.get_by_label("开工日期", exact=True).fill(d0.isoformat())
     page.get_by_label("供地面积（亩）").fill("160")
     page.get_by_label("不动产权证号").fill("示范不动产权第0088123号")
     page.get_by_role("button", name="确认").click()

@@ -67,7 +67,7 @@ def test_a_rejected_screening_blocks_the_meeting(world, project):
 
 
 @pytest.mark.parametrize("missing,message", [
-    ("meeting_name", "请填写会议名称。"), ("minutes_no", "请填写会议纪要编号。"), ("effective_date", "请填写业务发生日期。"),
+    ("meeting_name", "请填写会议名称。"), ("minutes_no", "请填写会议纪要编号。"), ("effective_date", "请填写会议日期。")  # the approval's date is the meeting's,
 ])
 def test_half_a_meeting_record_lists_what_is_missing(world, project, missing, message):
     signed_screening(project, world.leader)
@@ -143,7 +143,8 @@ def test_start_needs_land_and_required_permits(world, project):
     del data["land_certificate_no"]
     with pytest.raises(GateNotMet) as err:
         pipeline.apply_transition(world.staff_a, project, data)
-    assert "请填写不动产权证号。" in err.value.message
+    assert "请填写不动产权证号；" in err.value.message and "。；" not in err.value.message  # one full stop, at the end
+    assert err.value.message.endswith("尚未办结。")
     for kind in ("立项/备案", "规划许可", "施工许可", "环评"):
         assert f"审批手续“{kind}”尚未办结" in err.value.message
     assert "节能审查" not in err.value.message

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.admin import services
 from crm.admin.forms import PasswordResetForm, UnitForm, UserForm
-from crm.audit.services import history_for
+from crm.audit.present import record_history
 from crm.auth.models import User
 from crm.core.forms import ArchiveForm, run_service
 from crm.core.paging import fetch_page, web_page_number
@@ -79,7 +79,7 @@ def edit_user(user_id: int):
         flash(_("账号已保存。"), "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template(
-        "admin/user_form.html", form=form, user=user, history=history_for(user),
+        "admin/user_form.html", form=form, user=user, history=record_history(user),
         reset_form=PasswordResetForm(), archive_form=ArchiveForm(version=user.version),
     )
 
@@ -150,7 +150,7 @@ def edit_unit(unit_id: int):
         flash(_("单位已保存。"), "success")
         return redirect(url_for("admin.edit_unit", unit_id=unit.id))
     return render_template(
-        "admin/unit_form.html", form=form, unit=unit, history=history_for(unit),
+        "admin/unit_form.html", form=form, unit=unit, history=record_history(unit),
         archive_form=ArchiveForm(version=unit.version),
     )
 

@@ -97,6 +97,7 @@ class PermitDoneSchema(Shape):
     reference_no = _optional(Permit, "reference_no")
     note = _optional(Permit, "note")
     version = fields.Integer(required=True)
+    reason = fields.String(metadata={"description": "only to correct a permit already done: why (required then)"})
 
 
 class ScreeningInputSchema(Shape):

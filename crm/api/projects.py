@@ -101,7 +101,7 @@ def archive_project(project_id: int):
 def serialize_audit(e) -> dict:
     return {"id": e.id, "record_type": e.record_type, "record_id": e.record_id, "action": e.action,
             "actor": e.actor.username if e.actor else None, "actor_id": e.actor_id, "source": e.source,
-            "origin": e.origin, "changes": e.changes, "created_at": iso(e.created_at)}
+            "origin": e.origin, "batch": e.batch, "changes": e.changes, "created_at": iso(e.created_at)}
 
 
 @bp.get("/projects/<int:project_id>/history")
@@ -146,11 +146,15 @@ def list_permits(project_id: int):
 
 
 @bp.patch("/permits/<int:permit_id>")
-@doc("Record a permit as done: `done_date` (and `reference_no`, `note`) with its `version`",
+@doc("Record a permit as done: `done_date` (and `reference_no`, `note`) with its `version`; a permit already "
+     "done is corrected the same way with a `reason` (kept in the history with the old values)",
      statuses=(400, 401, 403, 404, 409, 422), body="PermitDone", response="Permit")
 @commit_after
 def patch_permit(permit_id: int):
     data = json_body()
     permit = permit_rules.permit_for(api_user(), permit_id)
-    permit_rules.complete_permit(api_user(), permit, data, data.get("version"))
+    if permit.done_date is not None and "reason" in data:
+        permit_rules.correct_permit(api_user(), permit, data, data.get("version"))
+    else:
+        permit_rules.complete_permit(api_user(), permit, data, data.get("version"))
     return serialize_permit(permit)

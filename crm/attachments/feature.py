@@ -1,8 +1,9 @@
 """The attachments feature's registration (docs/ARCHITECTURE.md)."""
 
+from crm.attachments.history import register_headlines
 from crm.attachments.page import section_context
 from crm.attachments.routes import bp
 from crm.core.features import Feature, ProjectSection
 
-feature = Feature(name="attachments", blueprints=(bp,),
+feature = Feature(setup=lambda app: register_headlines(), name="attachments", blueprints=(bp,),
                   project_sections=(ProjectSection("attachments/_project_card.html", section_context, 50),))

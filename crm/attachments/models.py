@@ -30,7 +30,7 @@ class Attachment(VersionedMixin, ArchivableMixin, db.Model):
                                                         info={"label": N_("类别")})
     filename: Mapped[str] = mapped_column(String(255), info={"label": N_("文件名")})
     content_type: Mapped[str] = mapped_column(String(100))
-    size_bytes: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer, info={"label": N_("文件大小（字节）")})
     sha256: Mapped[str] = mapped_column(String(64), info={"label": N_("SHA-256")})
     # Where the bytes live under instance/attachments; content-addressed by sha256.
     storage_key: Mapped[str] = mapped_column(String(200))

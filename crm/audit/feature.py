@@ -1,6 +1,6 @@
-"""The audit feature's registration: the history table's helpers (docs/ARCHITECTURE.md)."""
+"""The audit feature's registration: the history's helpers (docs/ARCHITECTURE.md)."""
 
-from crm.audit.services import field_label, present, record_labels
+from crm.audit.services import field_label, record_labels
 from crm.core.features import Feature
 from crm.domain import AuditAction, AuditSource
 
@@ -12,4 +12,4 @@ def setup(app) -> None:
 
 feature = Feature(name="audit", setup=setup, template_globals={
     "audit_action_labels": AuditAction.labels(), "audit_source_labels": AuditSource.labels(),
-    "field_label": field_label, "audit_rows": present})
+    "field_label": field_label})

@@ -25,6 +25,9 @@ class AuditEntry(db.Model):
     source: Mapped[AuditSource] = vocab_column(AuditSource, name="source", length=16)
     # Which screen or API call made the change ("projects.edit", "PATCH /api/v1/projects/7").
     origin: Mapped[str | None] = mapped_column(String(200))
+    # One id per request or CLI command (crm.audit.services.start_batch): the history shows the
+    # entries of one batch as one user action. NULL for entries written without one.
+    batch: Mapped[str | None] = mapped_column(String(32), index=True)
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from uuid import uuid4
 
 from flask import g, has_app_context, has_request_context, request
 from flask_babel import gettext
 from sqlalchemy import event, insert, inspect, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from crm.audit.models import AuditEntry
 from crm.core.i18n import N_
@@ -38,6 +39,26 @@ def set_actor(user_id: int | None, source: str, origin: str | None = None) -> No
     g.audit_actor_id = user_id
     g.audit_source = source
     g.audit_origin = origin
+    start_batch()
+
+
+def start_batch() -> None:
+    """Begin a new user action: the entries written from now on show as one entry in the history.
+    Each request and each CLI command starts one; a command doing many things (the demo city)
+    starts one per thing."""
+    if has_request_context():
+        request.environ["crm.audit_batch"] = uuid4().hex
+    elif has_app_context():
+        g.audit_batch = uuid4().hex
+
+
+def _batch() -> str | None:
+    if has_request_context():
+        # Keyed to the request, not to `g`: tests push one app context for many requests.
+        return request.environ.setdefault("crm.audit_batch", uuid4().hex)
+    if has_app_context():
+        return g.setdefault("audit_batch", uuid4().hex)
+    return None
 
 
 def _context() -> tuple[int | None, str, str | None]:
@@ -126,6 +147,7 @@ def _write(session: Session, flush_context) -> None:
     if not pending:
         return
     actor_id, source, origin = _context()
+    batch = _batch()
     rows = []
     for obj, action, changes in pending:
         if changes is None:
@@ -137,6 +159,7 @@ def _write(session: Session, flush_context) -> None:
             "actor_id": actor_id,
             "source": source,
             "origin": origin,
+            "batch": batch,
             "changes": changes,
             "created_at": utcnow(),
         })
@@ -144,13 +167,9 @@ def _write(session: Session, flush_context) -> None:
 
 
 def history_for(record) -> list[AuditEntry]:
-    """The audit trail of one record, oldest first."""
-    stmt = (
-        select(AuditEntry)
-        .options(selectinload(AuditEntry.actor))
-        .where(AuditEntry.record_type == record.__tablename__, AuditEntry.record_id == record.id)
-        .order_by(AuditEntry.id)
-    )
+    """The audit trail of one record, oldest first (pages show crm.audit.present.record_history)."""
+    stmt = (select(AuditEntry).where(AuditEntry.record_type == record.__tablename__, AuditEntry.record_id == record.id)
+            .order_by(AuditEntry.id))
     return list(db.session.scalars(stmt))
 
 
@@ -161,7 +180,8 @@ def _discard(session: Session, previous_transaction) -> None:
     session.info.pop("audit_extra", None)
 
 
-EXTRA_FIELD_LABELS = {"division_codes": N_("覆盖的行业大类")}
+# Changes recorded with record_extra_change, which have no column of their own.
+EXTRA_FIELD_LABELS = {"division_codes": N_("覆盖的行业大类"), "correction_reason": N_("更正原因")}
 
 
 def record_labels() -> dict[str, str]:
@@ -176,61 +196,3 @@ def field_label(record_type: str, key: str) -> str:
     column = table.columns.get(key) if table is not None else None
     label = column.info.get("label") if column is not None else EXTRA_FIELD_LABELS.get(key)
     return gettext(label) if label else key
-
-
-def _referenced_table(column) -> str | None:
-    for fk in column.foreign_keys:
-        return fk.column.table.name
-    return None
-
-
-def _names_by_table(wanted: dict[str, set]) -> dict[str, dict]:
-    """One query per referenced table: id → a readable name."""
-    names = {}
-    for table_name, ids in wanted.items():
-        table = db.metadata.tables[table_name]
-        label = table.c.get("name") if "name" in table.c else None
-        ids = {i for i in ids if isinstance(i, int)}
-        if label is None or not ids:
-            continue
-        names[table_name] = dict(db.session.execute(select(table.c.id, label).where(table.c.id.in_(ids))).all())
-    return names
-
-
-def _shown(value, column, names: dict) -> str:
-    if value is None:
-        return "—"
-    if column is not None:
-        vocabulary = getattr(column.type, "enum_class", None)  # a vocab_column (crm.core.columns)
-        if vocabulary is not None and vocabulary.get(value) is not None:
-            return vocabulary.get(value).title
-        ref = _referenced_table(column)
-        if ref in names and value in names[ref]:
-            return f"{names[ref][value]}（{value}）"
-    if isinstance(value, bool):
-        return gettext("是") if value else gettext("否")
-    return str(value)
-
-
-def present(entries: list[AuditEntry]) -> dict[int, list[tuple[str, str, str]]]:
-    """For the history table: per entry, (field label, before, after) in words, not codes or ids."""
-    wanted: dict[str, set] = {}
-    for entry in entries:
-        table = db.metadata.tables.get(entry.record_type)
-        for key, pair in entry.changes.items():
-            column = table.columns.get(key) if table is not None else None
-            ref = _referenced_table(column) if column is not None else None
-            if ref:
-                wanted.setdefault(ref, set()).update(pair)
-    names = _names_by_table(wanted)
-    rows = {}
-    for entry in entries:
-        table = db.metadata.tables.get(entry.record_type)
-        rows[entry.id] = []
-        for key, (before, after) in entry.changes.items():
-            if key in IGNORED_FIELDS and key not in MASKED_FIELDS:
-                continue
-            column = table.columns.get(key) if table is not None else None
-            rows[entry.id].append((field_label(entry.record_type, key), _shown(before, column, names),
-                                   _shown(after, column, names)))
-    return rows

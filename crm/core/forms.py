@@ -45,7 +45,7 @@ def run_service(form, action) -> ServiceResult:
     except ServiceError as err:
         db.session.rollback()
         apply_service_errors(form, err)
-        return ServiceResult(False)
+        return ServiceResult(False, err)  # the refusal, for a view that explains more (a link)
     db.session.commit()
     return ServiceResult(True, value)
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from stdnum.cn import uscc
 
+from crm.audit.services import start_batch
 from crm.auth.models import Role, User
 from crm.core.dates import local_today
 from crm.demo.catalog import (
@@ -96,6 +97,7 @@ class DemoPipeline:
                  "unit_id": unit.id, "owner_id": owner.id,
                  "lead_leader_id": rng.choice(self.leaders).id if rng.random() < 0.7 else None,
                  "location": rng.choice(("示范高新区", "示范经开区", "临港产业园", "城东街道", "青石镇"))}
+        start_batch()  # one action of the story, one entry in the history
         project = create_project(owner, data, [{"name": rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("总", "经理", "董事长")),
                                                 "title": "投资负责人", "phone": f"139{rng.randint(10_000_000, 99_999_999)}"}])
         project.created_at = datetime(created.year, created.month, created.day, 9, tzinfo=UTC)
@@ -153,6 +155,7 @@ class DemoPipeline:
             if stage == Stage.APPROVED and not self._screening(project, when):
                 # Screened out before the meeting (严把项目落地审核关): most are dropped, some stay in talks.
                 if rng.random() < 0.7:
+                    start_batch()  # one action of the story, one entry in the history
                     pipeline.drop(actor, project, {"effective_date": when, "reason": "screening_failed"})
                 return
             self._enter(project, actor, stage, when)
@@ -167,6 +170,7 @@ class DemoPipeline:
         for permit in permits_of(project):
             if permit.required and permit.due_date <= self.today and self.rng.random() < 0.7:
                 done = min(self.today, permit.due_date - timedelta(days=self.rng.randint(0, 30)))
+                start_batch()  # one action of the story, one entry in the history
                 complete_permit(actor, permit, {"done_date": done}, permit.version)
 
     def _enter(self, project: Project, actor: User, stage: Stage, when: date) -> None:
@@ -180,19 +184,23 @@ class DemoPipeline:
             for permit in permits_of(project):
                 if permit.required:
                     done = min(when, permit.due_date) - timedelta(days=self.rng.randint(0, 20))
+                    start_batch()  # one action of the story, one entry in the history
                     complete_permit(actor, permit, {"done_date": max(done, when - timedelta(days=60)),
                                                     "reference_no": f"示审批〔{when.year}〕{permit.id}号"}, permit.version)
             if project.land_area_mu:
                 data |= {"land_area_mu": project.land_area_mu,
                          "land_certificate_no": f"示范不动产权第{self.rng.randint(1_000_000, 9_999_999)}号"}
+        start_batch()  # one action of the story, one entry in the history
         pipeline.apply_transition(actor, project, data)
 
     def _screening(self, project: Project, meeting: date) -> bool:
         """Prepare and sign a screening some days before the meeting; False when it rejects."""
         prepared = meeting - timedelta(days=self.rng.randint(10, 25))
         signed = meeting - timedelta(days=self.rng.randint(2, 9))
+        start_batch()  # one action of the story, one entry in the history
         screening = prepare_screening(db.session.get(User, project.owner_id), project)
         verdict = screening.proposed_verdict
+        start_batch()
         decide(self.rng.choice(self.leaders), screening, {
             "verdict": verdict, "negative_list_confirmed": True,
             "comment": {Verdict.PASS: "符合准入标准，同意提交项目评审会", Verdict.CONDITIONAL: "基本符合，附条件提交评审会",
@@ -225,9 +233,11 @@ class DemoPipeline:
         roll = self.rng.random()
         when = min(self.today, after + timedelta(days=self.rng.randint(10, 60)))
         if project.stage in (Stage.TALKS, Stage.APPROVED) and roll < 0.14:
+            start_batch()  # one action of the story, one entry in the history
             pipeline.drop(actor, project, {"effective_date": when, "reason": self.rng.choice(
                 ("strategy_change", "factor_shortage", "policy_mismatch", "lost_to_other_region"))})
         elif project.stage in (Stage.TALKS, Stage.APPROVED, Stage.SIGNED) and roll < 0.2:
+            start_batch()  # one action of the story, one entry in the history
             pipeline.hold(actor, project, {"effective_date": when, "note": "企业融资安排调整，项目暂缓推进"})
 
     def _follow_ups(self, project: Project, owner: User, created: date) -> None:
@@ -241,6 +251,7 @@ class DemoPipeline:
             if with_action:
                 data |= {"next_action": rng.choice(NEXT_ACTIONS), "next_action_owner_id": owner.id,
                          "next_action_due": on + timedelta(days=rng.randint(5, 30))}
+            start_batch()  # one action of the story, one entry in the history
             follow_up = add_follow_up(owner, project, data)
             if with_action and data["next_action_due"] < self.today - timedelta(days=20):
                 complete_next_action(owner, follow_up, follow_up.version)
@@ -262,5 +273,6 @@ class DemoPipeline:
                      "annual_energy_tce": (extra / 100).quantize(Decimal("0.01"))}
             if data["fund_origin"] == FundOrigin.FOREIGN:
                 data["foreign_investment_usd_wan"] = (extra / Decimal("7.12")).quantize(Decimal("0.01"))
+            start_batch()  # one action of the story, one entry in the history
             project = create_project(owner, data)
             self.projects.append(project)

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from crm.audit.services import history_for
+from crm.audit.present import record_history
 from crm.core.errors import NotFound
 from crm.core.forms import run_service
 from crm.core.parsing import record_by_id
@@ -66,7 +66,7 @@ def edit(follow_up_id: int):
         return redirect(project_url(project.id))
     return render_template(
         "followups/edit.html", form=form, project=project, follow_up=follow_up,
-        cancel_url=project_url(project.id), history=history_for(follow_up),
+        cancel_url=project_url(project.id), history=record_history(follow_up),
         action_form=FollowUpActionForm(formdata=None, version=follow_up.version),
     )
 

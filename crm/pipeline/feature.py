@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from crm.core.features import Feature, ProjectSection
+from crm.pipeline.history import register_headlines
 from crm.pipeline.models import Contract
 from crm.pipeline.page import move_buttons, project_section
 from crm.pipeline.permits import connect_signals
@@ -25,6 +26,7 @@ def signed_between(stmt, filters):
 
 def setup(app) -> None:
     connect_signals()
+    register_headlines()
     register_ledger_filter(signed_between)
 
 

@@ -17,6 +17,7 @@ from wtforms.validators import Optional
 
 from crm.core.forms import MaxLength
 from crm.domain import IncentiveCondition, Move, Stage
+from crm.pipeline.services import DATE_LABELS
 
 
 class CommitmentForm(Form):
@@ -74,8 +75,14 @@ class CorrectionForm(MoveForm):
     reason = StringField(_l("更正原因"), validators=[Optional(), MaxLength(500)])
 
 
+def _dated(move: Move, form: type) -> type:
+    """The move's form with its business date labelled by what it is (会议日期, 签约日期, …)."""
+    return type(form.__name__, (form,), {"effective_date": DateField(_l(DATE_LABELS[move]), validators=[Optional()])})
+
+
 MOVE_FORMS = {Move.APPROVED: ApproveForm, Move.SIGNED: SignForm, Move.STARTED: StartForm, Move.PRODUCING: MoveForm,
               Move.ON_HOLD: HoldForm, Move.RESUME: MoveForm, Move.DROPPED: DropForm, Move.CORRECTION: CorrectionForm}
+MOVE_FORMS = {move: _dated(move, form) for move, form in MOVE_FORMS.items()}
 
 
 class PermitForm(FlaskForm):
@@ -84,3 +91,13 @@ class PermitForm(FlaskForm):
     note = StringField(_l("备注"), validators=[Optional(), MaxLength(500)])
     version = HiddenField()
     submit = SubmitField(_l("登记办结"))
+
+
+class PermitCorrectionForm(FlaskForm):
+    """A done permit's date or number corrected with a reason (its note is left as it is)."""
+
+    done_date = DateField(_l("办结日期"), validators=[Optional()])
+    reference_no = StringField(_l("批文/证书编号"), validators=[Optional(), MaxLength(100)])
+    reason = StringField(_l("更正原因"), validators=[Optional(), MaxLength(500)])
+    version = HiddenField()
+    submit = SubmitField(_l("更正"))

@@ -35,12 +35,17 @@ class Gate(p.FieldErrors):
         self.missing.append(message)
 
     need = add
+
+    def stripped(self) -> list[str]:
+        """The messages without their own closing punctuation, so that joined they read "a；b。", not "a。；b。"."""
+        return [message.rstrip("。；，.; ") for message in self.missing]
     value = p.FieldErrors.run
 
     def check(self, stage_label: str) -> None:
         if self.missing:
             raise GateNotMet(
-                _("尚不满足进入“%(stage)s”阶段的条件：%(missing)s", stage=stage_label, missing="；".join(self.missing)),
+                _("尚不满足进入“%(stage)s”阶段的条件：%(missing)s。", stage=stage_label,
+                  missing="；".join(self.stripped())),
                 self.fields)
 
 

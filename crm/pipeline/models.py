@@ -21,10 +21,12 @@ from crm.auth.models import User
 from crm.core.columns import vocab_check, vocab_column
 from crm.core.i18n import N_
 from crm.core.models import TimestampMixin, VersionedMixin, utcnow
-from crm.domain import IncentiveCondition, Move, PermitKind, Stage, Status, TransitionKind
+from crm.domain import IncentiveCondition, ListKind, Move, PermitKind, Stage, Status, TransitionKind
 from crm.extensions import db
 from crm.projects.models import WAN, Project
 
+# A gate record's voiding correction, shown in the history as words ("已作废（管理员更正）").
+VOIDED = {"label": N_("记录状态"), "format": "voided"}
 STATUS_MOVES = {TransitionKind.HOLD: Move.ON_HOLD, TransitionKind.RESUME: Move.RESUME,
                 TransitionKind.DROP: Move.DROPPED}
 
@@ -46,16 +48,18 @@ class Transition(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
-    kind: Mapped[TransitionKind] = vocab_column(TransitionKind, name="kind", length=16)
+    kind: Mapped[TransitionKind] = vocab_column(TransitionKind, name="kind", length=16,
+                                                info={"label": N_("流转类型")})
     # One CHECK per pair (vocab_check above), as the migrations named them.
-    from_stage: Mapped[Stage] = vocab_column(Stage, name=None)
-    to_stage: Mapped[Stage] = vocab_column(Stage, name=None)
-    from_status: Mapped[Status] = vocab_column(Status, name=None)
-    to_status: Mapped[Status] = vocab_column(Status, name=None)
-    effective_date: Mapped[date] = mapped_column(Date)
+    from_stage: Mapped[Stage] = vocab_column(Stage, name=None, info={"label": N_("原阶段")})
+    to_stage: Mapped[Stage] = vocab_column(Stage, name=None, info={"label": N_("新阶段")})
+    from_status: Mapped[Status] = vocab_column(Status, name=None, info={"label": N_("原状态")})
+    to_status: Mapped[Status] = vocab_column(Status, name=None, info={"label": N_("新状态")})
+    effective_date: Mapped[date] = mapped_column(Date, info={"label": N_("业务发生日期")})
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str | None] = mapped_column(String(500))
-    note: Mapped[str | None] = mapped_column(Text)
+    # A drop stores its reason's code (the drop-reason list); a correction, its reason in words.
+    reason: Mapped[str | None] = mapped_column(String(500), info={"label": N_("原因"), "list": ListKind.DROP_REASON})
+    note: Mapped[str | None] = mapped_column(Text, info={"label": N_("说明")})
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     actor: Mapped[User] = relationship()
@@ -89,7 +93,7 @@ class MeetingApproval(db.Model):
     minutes_no: Mapped[str] = mapped_column(String(100), info={"label": N_("会议纪要编号")})
     conditions: Mapped[str | None] = mapped_column(Text, info={"label": N_("附加条件")})
     # Set when an admin correction moved the project back past this record's stage: kept, not current.
-    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("project_transitions.id"))
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("project_transitions.id"), info=VOIDED)
 
     def __repr__(self) -> str:
         return f"<MeetingApproval {self.id} {self.minutes_no}>"
@@ -119,7 +123,7 @@ class Contract(db.Model):
     agreed_start_date: Mapped[date] = mapped_column(Date, info={"label": N_("约定开工日期")})
     agreed_production_date: Mapped[date] = mapped_column(Date, info={"label": N_("约定投产日期")})
     # Set when an admin correction moved the project back past this record's stage: kept, not current.
-    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("project_transitions.id"))
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("project_transitions.id"), info=VOIDED)
 
     commitments: Mapped[list["Commitment"]] = relationship(order_by="Commitment.due_date")
     incentive_terms: Mapped[list["IncentiveTerm"]] = relationship(order_by="IncentiveTerm.id")
@@ -183,7 +187,7 @@ class LandSupply(db.Model):
     land_area_mu: Mapped[Decimal] = mapped_column(Numeric(12, 2), info={"label": N_("供地面积（亩）")})
     certificate_no: Mapped[str] = mapped_column(String(100), info={"label": N_("不动产权证号")})
     # Set when an admin correction moved the project back past this record's stage: kept, not current.
-    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("project_transitions.id"))
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("project_transitions.id"), info=VOIDED)
 
     def __repr__(self) -> str:
         return f"<LandSupply {self.id} {self.land_area_mu} 亩>"
@@ -201,7 +205,7 @@ class Permit(TimestampMixin, VersionedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    kind: Mapped[PermitKind] = vocab_column(PermitKind, name="kind")
+    kind: Mapped[PermitKind] = vocab_column(PermitKind, name="kind", info={"label": N_("手续类型")})
     required: Mapped[bool] = mapped_column(default=True, info={"label": N_("是否必需")})
     due_date: Mapped[date] = mapped_column(Date, info={"label": N_("应办结日期")})
     done_date: Mapped[date | None] = mapped_column(Date, info={"label": N_("办结日期")})

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.core.dates import local_date, local_today
 from crm.core.permissions import Action, can
-from crm.domain import Move, Stage, Status
+from crm.domain import ListKind, Move, Stage, Status
 from crm.extensions import db
 from crm.pipeline.forms import PermitForm
 from crm.pipeline.gates import checklist
@@ -19,6 +19,7 @@ from crm.pipeline.models import Contract, LandSupply, MeetingApproval
 from crm.pipeline.permits import is_overdue, permits_of
 from crm.pipeline.services import transitions_of
 from crm.projects.models import Project
+from crm.reference.services import list_items
 
 
 @dataclass
@@ -87,4 +88,6 @@ def project_section(actor, project: Project) -> dict:
         "is_overdue": is_overdue,
         "checklist": checklist(project),
         "permit_form": PermitForm(),
+        # A drop's reason is stored as its list code; the timeline shows its label (archived ones too).
+        "drop_reasons": {item.code: item.label for item in list_items(ListKind.DROP_REASON, include_archived=True)},
     }

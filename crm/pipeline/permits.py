@@ -7,15 +7,16 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from crm.audit.services import record_extra_change
 from crm.core import parsing as p
 from crm.core.dates import local_today
-from crm.core.errors import Conflict, NotFound
+from crm.core.errors import Conflict, NotFound, ValidationFailed
 from crm.core.parsing import record_by_id
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
-from crm.domain import EnergyTier, PermitKind, Stage
+from crm.domain import EnergyTier, PermitKind, Stage, TransitionKind
 from crm.extensions import db
-from crm.pipeline.models import Permit
+from crm.pipeline.models import Permit, Transition
 from crm.projects.access import project_for, require_active_record
 from crm.projects.models import Project
 from crm.projects.signals import figures_changed
@@ -104,15 +105,58 @@ def complete_permit(actor, permit: Permit, data: dict, version) -> Permit:
     require_active_record(permit.project)
     check_version(permit, version)
     if permit.done_date is not None:
-        # The 开工 gate relied on this date: it is evidence, not something to retype.
-        raise Conflict(_("该审批手续已于 %(date)s 登记办结，不能重复登记。", date=permit.done_date.isoformat()))
+        # The 开工 gate relied on this date: it is evidence, not something to retype; a mistake is
+        # corrected with a reason (correct_permit), and the history keeps the old values.
+        raise Conflict(_("该审批手续已于 %(date)s 登记办结，不能重复登记；如需更正，请填写更正原因。",
+                         date=permit.done_date.isoformat()))
     e = p.FieldErrors()
-    done = e.run("done_date", p.a_date, data.get("done_date"), "done_date", label=_("办结日期"), required=True,
-                 not_after=local_today())
-    reference = e.run("reference_no", p.text, data.get("reference_no"), "reference_no", max_length=100,
-                      label=_("批文/证书编号"))
-    note = e.run("note", p.text, data.get("note"), "note", max_length=500, label=_("备注"))
+    done, reference, note = _done_values(e, data, {})
     e.raise_if_any()
     permit.done_date, permit.reference_no, permit.note = done, reference, note
+    db.session.flush()
+    return permit
+
+
+def _done_values(e: p.FieldErrors, data: dict, current: dict) -> tuple:
+    """The done date, reference and note of `data`; a key left out keeps its `current` value."""
+    done = e.run("done_date", p.a_date, data.get("done_date"), "done_date", label=_("办结日期"), required=True,
+                 not_after=local_today())
+    reference = (e.run("reference_no", p.text, data.get("reference_no"), "reference_no", max_length=100,
+                       label=_("批文/证书编号")) if "reference_no" in data or not current else current["reference_no"])
+    note = (e.run("note", p.text, data.get("note"), "note", max_length=500, label=_("备注"))
+            if "note" in data or not current else current["note"])
+    return done, reference, note
+
+
+def _started_on(project: Project) -> date | None:
+    """The business date of the project's live 开工, if it has one."""
+    if Stage(project.stage).index < Stage.STARTED.index:
+        return None
+    return db.session.scalar(select(Transition.effective_date).where(
+        Transition.project_id == project.id, Transition.kind == TransitionKind.ADVANCE,
+        Transition.to_stage == Stage.STARTED).order_by(Transition.id.desc()).limit(1))
+
+
+def correct_permit(actor, permit: Permit, data: dict, version) -> Permit:
+    """Correct a permit already recorded as done (a mistyped date or number), with a reason the
+    history keeps beside the old and new values. A required permit the 开工 gate accepted cannot
+    be moved after the start date: the gate would not have let the project start."""
+    require(actor, Action.WRITE, permit.project.unit_id)
+    require_active_record(permit.project)
+    check_version(permit, version)
+    if permit.done_date is None:
+        raise Conflict(_("该审批手续尚未登记办结，请直接登记办结。"))
+    e = p.FieldErrors()
+    reason = e.run("reason", p.text, data.get("reason"), "reason", max_length=500, required=True,
+                   label=_("更正原因"))
+    done, reference, note = _done_values(e, data, {"reference_no": permit.reference_no, "note": permit.note})
+    started = _started_on(permit.project) if permit.required else None
+    if done is not None and started is not None and done > started:
+        e.add("done_date", _("项目已于 %(date)s 开工，必需的审批手续办结日期不能晚于开工日期。", date=started.isoformat()))
+    e.raise_if_any()
+    if (done, reference, note) == (permit.done_date, permit.reference_no, permit.note):
+        raise ValidationFailed(_("更正后的内容与原登记相同，无需更正。"), {"done_date": [_("未作修改。")]})
+    permit.done_date, permit.reference_no, permit.note = done, reference, note
+    record_extra_change(permit, "correction_reason", None, reason)
     db.session.flush()
     return permit

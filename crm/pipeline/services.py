@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from crm.core import parsing as p
 from crm.core.dates import local_today
 from crm.core.errors import Conflict, GateNotMet, ValidationFailed
+from crm.core.i18n import N_
 from crm.core.permissions import Action, require
 from crm.core.services import check_version
 from crm.domain import ListKind, Move, Stage, Status, TransitionKind
@@ -39,14 +40,20 @@ def _last_date(project: Project) -> date | None:
                              .order_by(Transition.id.desc()).limit(1))
 
 
-def _begin(actor, project: Project, data: dict) -> date:
+# Each move's business date named by what it is, on the form and in its error messages.
+DATE_LABELS = {Move.APPROVED: N_("会议日期"), Move.SIGNED: N_("签约日期"), Move.STARTED: N_("开工日期"),
+               Move.PRODUCING: N_("投产日期"), Move.ON_HOLD: N_("暂缓日期"), Move.RESUME: N_("恢复日期"),
+               Move.DROPPED: N_("终止日期"), Move.CORRECTION: N_("更正日期")}
+
+
+def _begin(actor, project: Project, data: dict, move: Move) -> date:
     """Checks every transition shares: permission, a live record, version, a sound business date."""
     require(actor, Action.WRITE, project.unit_id)
     require_active_record(project)
     if data.get("version") not in (None, ""):
         check_version(project, data["version"])
     previous = _last_date(project)
-    return p.a_date(data.get("effective_date"), "effective_date", label=_("业务发生日期"), required=True,
+    return p.a_date(data.get("effective_date"), "effective_date", label=_(DATE_LABELS[move]), required=True,
                     not_after=local_today(), not_before=previous)
 
 
@@ -103,7 +110,7 @@ def produce(actor, project: Project, data: dict) -> Transition:
 
 
 def _advance(actor, project: Project, to_stage: Stage, data: dict) -> Transition:
-    when = _begin(actor, project, data)
+    when = _begin(actor, project, data, Move(to_stage))
     _require_active(project)
     _require_next(project, to_stage)
     gate = gates.Gate()
@@ -145,7 +152,7 @@ def _store_gate_record(project: Project, transition: Transition, stage: Stage, v
 
 
 def hold(actor, project: Project, data: dict) -> Transition:
-    when = _begin(actor, project, data)
+    when = _begin(actor, project, data, Move.ON_HOLD)
     if project.status != Status.ACTIVE:
         refusal = Conflict if project.status == Status.ON_HOLD else GateNotMet  # on hold already: done
         raise refusal(_("只有推进中的项目可以暂缓（当前状态：%(s)s）。", s=Status(project.status).title))
@@ -154,7 +161,7 @@ def hold(actor, project: Project, data: dict) -> Transition:
 
 
 def resume(actor, project: Project, data: dict) -> Transition:
-    when = _begin(actor, project, data)
+    when = _begin(actor, project, data, Move.RESUME)
     if project.status != Status.ON_HOLD:
         refusal = Conflict if project.status == Status.ACTIVE else GateNotMet  # resumed already: done
         raise refusal(_("只有暂缓中的项目可以恢复推进。"))
@@ -163,7 +170,7 @@ def resume(actor, project: Project, data: dict) -> Transition:
 
 
 def drop(actor, project: Project, data: dict) -> Transition:
-    when = _begin(actor, project, data)
+    when = _begin(actor, project, data, Move.DROPPED)
     if project.status == Status.DROPPED:
         raise Conflict(_("项目已终止。"))
     reason = list_item_code(ListKind.DROP_REASON, data.get("reason"), "reason", label=_("终止原因"))
@@ -178,7 +185,7 @@ def correct(actor, project: Project, data: dict) -> Transition:
     """Admin correction: move back to an earlier stage, or reopen a dropped project. Never forward:
     that would skip a gate."""
     require(actor, Action.MANAGE)
-    when = _begin(actor, project, data)
+    when = _begin(actor, project, data, Move.CORRECTION)
     reason = p.text(data.get("reason"), "reason", max_length=500, required=True, label=_("更正原因"))
     to_stage = Stage(p.choice(data.get("to_stage") or project.stage, "to_stage", list(Stage), label=_("更正后的阶段")))
     if to_stage.index > Stage(project.stage).index:

@@ -21,7 +21,7 @@ from crm.auth.models import User
 from crm.core.columns import vocab_column
 from crm.core.i18n import N_
 from crm.core.models import ArchivableMixin, TimestampMixin, VersionedMixin, utcnow
-from crm.domain import FundOrigin, ProjectKind, Source, Stage, Status
+from crm.domain import FundOrigin, ListKind, ProjectKind, Source, Stage, Status
 from crm.extensions import db
 from crm.reference.models import Chain, IndustryDivision
 from crm.units.models import Unit
@@ -89,7 +89,7 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(10, 4), info=_label("汇率"))
     stage: Mapped[Stage] = vocab_column(Stage, name="stage", default=Stage.TALKS, info=_label("阶段"))
     status: Mapped[Status] = vocab_column(Status, name="status", default=Status.ACTIVE, info=_label("状态"))
-    drop_reason_code: Mapped[str | None] = mapped_column(String(64), info=_label("终止原因"))
+    drop_reason_code: Mapped[str | None] = mapped_column(String(64), info=_label("终止原因") | {"list": ListKind.DROP_REASON})
     # 框架协议/意向协议: a milestone inside talks, not 签约.
     intention_agreement_date: Mapped[date | None] = mapped_column(Date, info=_label("意向协议签订日期"))
     location: Mapped[str | None] = mapped_column(String(200), info=_label("拟落地园区/地点"))

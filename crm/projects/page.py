@@ -7,13 +7,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEntry
+from crm.audit.present import history_page
 from crm.core.permissions import Action, can
 from crm.domain import EnergyTier
 from crm.extensions import db
 from crm.projects.models import Project
 from crm.projects.services import possible_duplicates
 
-HISTORY_LIMIT = 300
 NOT_PROJECT_RECORDS = {"investor_links"}  # a ruling on two projects belongs to neither's history
 
 
@@ -39,14 +39,19 @@ def _record_conditions(project_id: int) -> list:
 
 def history_query(project: Project):
     """Every audit entry of the project and of the records that belong to it, newest first."""
-    conditions = [(AuditEntry.record_type == Project.__tablename__) & (AuditEntry.record_id == project.id)]
-    conditions += _record_conditions(project.id)
-    return (select(AuditEntry).options(selectinload(AuditEntry.actor)).where(or_(*conditions))
+    return (select(AuditEntry).options(selectinload(AuditEntry.actor)).where(history_condition(project))
             .order_by(AuditEntry.id.desc()))
 
 
-def project_history(project: Project) -> list[AuditEntry]:
-    return list(db.session.scalars(history_query(project).limit(HISTORY_LIMIT)))
+def history_condition(project: Project):
+    """Where-clause of the entries of the project and of the records that belong to it."""
+    conditions = [(AuditEntry.record_type == Project.__tablename__) & (AuditEntry.record_id == project.id)]
+    return or_(*conditions, *_record_conditions(project.id))
+
+
+def project_history(project: Project, page: int = 1):
+    """A page of the project's history in words: newest user actions first (crm.audit.present)."""
+    return history_page(history_condition(project), page)
 
 
 def page_data(actor, project: Project) -> dict:

@@ -14,7 +14,7 @@ from crm.projects import choices, services
 from crm.projects.access import project_for
 from crm.projects.export import ledger_workbook
 from crm.projects.forms import ArchiveProjectForm, InvestorRulingForm, ProjectForm
-from crm.projects.page import page_data
+from crm.projects.page import page_data, project_history
 from crm.projects.queries import ProjectFilters, ledger_query, with_list_relations
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -108,6 +108,15 @@ def detail(project_id: int):
         context |= section.context(current_user, project)
     return render_template("projects/detail.html", **context, sections=sections, ruling_form=InvestorRulingForm(),
                            archive_form=ArchiveProjectForm(version=project.version))
+
+
+@bp.route("/<int:project_id>/history")
+@login_required
+def history(project_id: int):
+    """The whole change history of a project, 50 actions a page."""
+    project = project_for(current_user, project_id)
+    return render_template("projects/history.html", project=project,
+                           history=project_history(project, web_page_number()))
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])

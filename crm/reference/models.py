@@ -92,7 +92,7 @@ class ListItem(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[ListKind] = vocab_column(ListKind, name="kind", length=32)
+    kind: Mapped[ListKind] = vocab_column(ListKind, name="kind", length=32, info={"label": N_("清单")})
     code: Mapped[str] = mapped_column(String(64), info={"label": N_("代码")})
     label: Mapped[str] = mapped_column(String(200), info={"label": N_("名称")})
     sort_order: Mapped[int] = mapped_column(Integer, default=0, info={"label": N_("排序")})

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from crm.audit.services import history_for
+from crm.audit.present import record_history
 from crm.core.forms import ArchiveForm, run_service
 from crm.core.web import admin_required
 from crm.domain import ListKind
@@ -61,7 +61,7 @@ def edit_chain(chain_id: int):
     ):
         flash(_("产业链已保存。"), "success")
         return redirect(url_for("reference.edit_chain", chain_id=chain.id))
-    return render_template("reference/chain_form.html", form=form, chain=chain, history=history_for(chain),
+    return render_template("reference/chain_form.html", form=form, chain=chain, history=record_history(chain),
                            archive_form=ArchiveForm(version=chain.version))
 
 
@@ -100,7 +100,7 @@ def edit_list_item(item_id: int):
     ):
         flash(_("已保存。"), "success")
         return redirect(url_for("reference.list_items", kind=item.kind))
-    return render_template("reference/list_item_form.html", form=form, item=item, history=history_for(item),
+    return render_template("reference/list_item_form.html", form=form, item=item, history=record_history(item),
                            kind_label=ListKind(item.kind).msgid, archive_form=ArchiveForm(version=item.version))
 
 

@@ -46,7 +46,7 @@ class PolicyForm(FlaskForm):
     min_tax_per_mu = amount_field(_l("亩均税收下限（万元/亩）"))
     min_investment_intensity = amount_field(_l("投资强度下限（万元/亩）"))
     min_output_per_mu = amount_field(_l("亩均产值下限（万元/亩）"))
-    max_energy_per_output = amount_field(_l("单位产值能耗上限（tce/万元）"))
+    max_energy_per_output = amount_field(_l("单位产值能耗上限（吨标准煤/万元）"))
     max_annual_energy_tce = amount_field(_l("年综合能耗上限（tce，可空）"))
     weight_tax = StringField(_l("亩均税收权重"), validators=[Optional(), MaxLength(3)])
     weight_intensity = StringField(_l("投资强度权重"), validators=[Optional(), MaxLength(3)])

@@ -4,6 +4,7 @@
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -21,8 +22,17 @@ from crm.auth.models import User
 from crm.core.columns import vocab_column
 from crm.core.i18n import N_
 from crm.core.models import TimestampMixin, VersionedMixin, utcnow
-from crm.domain import Verdict
+from crm.domain import ListKind, Verdict
 from crm.extensions import db
+from crm.screening.scoring import INDICATOR_LABELS, INDICATOR_PLACES, INDICATOR_UNITS, veto_text
+
+# How the history reads a screening's indicators: label, unit, decimals (as the thresholds use).
+INDICATOR_ROWS = {key: (label, INDICATOR_UNITS[key], INDICATOR_PLACES.get(key, 2))
+                  for key, label in INDICATOR_LABELS.items()}
+
+
+def _veto_title(code: str) -> str:
+    return veto_text(code, gettext)
 
 
 class Policy(TimestampMixin, db.Model):
@@ -57,8 +67,8 @@ class Policy(TimestampMixin, db.Model):
     min_tax_per_mu: Mapped[Decimal] = mapped_column(Numeric(12, 2), info={"label": N_("亩均税收下限（万元/亩）")})
     min_investment_intensity: Mapped[Decimal] = mapped_column(Numeric(12, 2), info={"label": N_("投资强度下限（万元/亩）")})
     min_output_per_mu: Mapped[Decimal] = mapped_column(Numeric(12, 2), info={"label": N_("亩均产值下限（万元/亩）")})
-    max_energy_per_output: Mapped[Decimal] = mapped_column(Numeric(10, 4), info={"label": N_("单位产值能耗上限（tce/万元）")})
-    max_annual_energy_tce: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), info={"label": N_("年综合能耗上限（tce）")})
+    max_energy_per_output: Mapped[Decimal] = mapped_column(Numeric(10, 4), info={"label": N_("单位产值能耗上限（吨标准煤/万元）")})
+    max_annual_energy_tce: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), info={"label": N_("年综合能耗上限（吨标准煤）")})
     weight_tax: Mapped[int] = mapped_column(Integer, info={"label": N_("亩均税收权重")})
     weight_intensity: Mapped[int] = mapped_column(Integer, info={"label": N_("投资强度权重")})
     weight_output: Mapped[int] = mapped_column(Integer, info={"label": N_("亩均产值权重")})
@@ -66,11 +76,11 @@ class Policy(TimestampMixin, db.Model):
     weight_industry: Mapped[int] = mapped_column(Integer, info={"label": N_("产业契合度权重")})
     pass_score: Mapped[Decimal] = mapped_column(Numeric(5, 2), info={"label": N_("通过分数线")})
     conditional_score: Mapped[Decimal] = mapped_column(Numeric(5, 2), info={"label": N_("有条件通过分数线")})
-    target_divisions: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("目标产业（大类）")})
-    related_divisions: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("关联产业（大类）")})
-    restricted_divisions: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("限制产业（大类）")})
-    veto_below: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("未达标即否决的指标")})
-    negative_list_codes: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("负面清单核查项")})
+    target_divisions: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("目标产业（大类）"), "ref": "industry_divisions"})
+    related_divisions: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("关联产业（大类）"), "ref": "industry_divisions"})
+    restricted_divisions: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("限制产业（大类）"), "ref": "industry_divisions"})
+    veto_below: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("未达标即否决的指标"), "titles": INDICATOR_LABELS})
+    negative_list_codes: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("负面清单核查项"), "list": ListKind.NEGATIVE_LIST})
     floor_m2_per_mu: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), info={"label": N_("厂房面积折算（平方米/亩）")})
     allow_no_land: Mapped[bool] = mapped_column(default=True, info={"label": N_("允许无用地项目")})
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -102,12 +112,13 @@ class Screening(VersionedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    policy_version: Mapped[str | None] = mapped_column(String(220))
+    policy_version: Mapped[str | None] = mapped_column(String(220), info={"label": N_("准入标准")})
     # The figures the screening was computed from, copied so later project edits change nothing.
-    inputs: Mapped[dict] = mapped_column(JSON, default=dict)
-    indicators: Mapped[dict] = mapped_column(JSON, default=dict)
-    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
-    proposed_verdict: Mapped[Verdict] = vocab_column(Verdict, name="proposed_verdict", length=16)
+    inputs: Mapped[dict] = mapped_column(JSON, default=dict, info={"label": N_("测算数据"), "rows": "projects"})
+    indicators: Mapped[dict] = mapped_column(JSON, default=dict, info={"label": N_("测算指标"), "rows": INDICATOR_ROWS})
+    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2), info={"label": N_("预审得分")})
+    proposed_verdict: Mapped[Verdict] = vocab_column(Verdict, name="proposed_verdict", length=16,
+                                                     info={"label": N_("建议结论")})
     verdict: Mapped[Verdict | None] = vocab_column(Verdict, name="verdict", length=16, info={"label": N_("预审结论")})
     conditions: Mapped[str | None] = mapped_column(Text, info={"label": N_("附加条件")})
     comment: Mapped[str | None] = mapped_column(Text, info={"label": N_("审核意见")})
@@ -115,18 +126,19 @@ class Screening(VersionedMixin, db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), info={"label": N_("签批时间")})
 
     policy_id: Mapped[int | None] = mapped_column(ForeignKey("policies.id"))
     scores: Mapped[dict] = mapped_column(JSON, default=dict)
     # Per indicator: was the threshold met, on the unrounded value.
     met: Mapped[dict] = mapped_column(JSON, default=dict)
-    vetoes: Mapped[list] = mapped_column(JSON, default=list)
+    vetoes: Mapped[list] = mapped_column(JSON, default=list, info={"label": N_("否决项"), "titles": _veto_title})
     not_applicable: Mapped[dict] = mapped_column(JSON, default=dict)
     industry_fit: Mapped[str | None] = mapped_column(String(10))
     energy_review_tier: Mapped[str | None] = mapped_column(String(10))
     # Negative-list items the signer confirmed were checked (codes of the policy's list).
-    negative_list_checked: Mapped[list] = mapped_column(JSON, default=list)
+    negative_list_checked: Mapped[list] = mapped_column(JSON, default=list, info={
+        "label": N_("已核查的负面清单项"), "list": ListKind.NEGATIVE_LIST})
     # An unsigned screening is superseded when a newer one is prepared for the same project.
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

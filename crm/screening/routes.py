@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from crm.audit.present import record_history
 from crm.core.forms import run_service
 from crm.core.permissions import Action, can
 from crm.core.web import admin_required
@@ -60,7 +61,7 @@ def detail(screening_id: int):
     return render_template("screening/detail.html", screening=screening, form=form,
                            can_sign=can(current_user, Action.SIGN_SCREENING) and screening.signed_at is None
                            and screening.superseded_at is None,
-                           rows=threshold_rows(screening), policy=screening.policy)
+                           rows=threshold_rows(screening), policy=screening.policy, history=record_history(screening))
 
 
 @bp.route("/screenings")

@@ -27,8 +27,10 @@ INDICATOR_LABELS = {
     "tax_per_mu": N_("亩均税收"), "investment_intensity": N_("投资强度"), "output_per_mu": N_("亩均产值"),
     "energy_per_output": N_("单位产值能耗"), "industry_fit": N_("产业契合度"),
 }
-INDICATOR_UNITS = {"tax_per_mu": "万元/亩", "investment_intensity": "万元/亩", "output_per_mu": "万元/亩",
-                   "energy_per_output": "tce/万元", "industry_fit": ""}
+INDICATOR_UNITS = {"tax_per_mu": N_("万元/亩"), "investment_intensity": N_("万元/亩"), "output_per_mu": N_("万元/亩"),
+                   "energy_per_output": N_("吨标准煤/万元"), "industry_fit": ""}
+# Shown with the decimals its threshold has (Policy.max_energy_per_output is Numeric(10, 4)).
+INDICATOR_PLACES = {"energy_per_output": 4}
 
 
 VETO_LABELS = {

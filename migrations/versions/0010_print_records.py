@@ -1,7 +1,7 @@
 """print records: who printed which document, when
 
 Revision ID: 0010_print_records
-Revises: 0006_race_guards
+Revises: 0007_audit_batches
 Create Date: 2026-11-23 09:40:00.000000
 
 Written by hand. Every printed brief and meeting pack is recorded (DOMAIN §8), and audited like
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010_print_records'
-down_revision = '0006_race_guards'
+down_revision = '0007_audit_batches'
 branch_labels = None
 depends_on = None
 
