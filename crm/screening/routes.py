@@ -11,7 +11,7 @@ from crm.core.web import admin_required
 from crm.domain import ListKind
 from crm.extensions import db
 from crm.projects.access import project_for
-from crm.reference.services import list_items
+from crm.reference.services import division_choices, list_items
 from crm.screening import policies as policy_rules
 from crm.screening import services
 from crm.screening.export import screenings_workbook
@@ -30,6 +30,7 @@ def prepare(project_id: int):
     project = project_for(current_user, project_id, Action.WRITE)
     form = PrepareForm(data={name: getattr(project, name) for name in PrepareForm.__dict__
                              if not name.startswith("_") and hasattr(project, name)})
+    form.industry_code.choices = [("", _("（请选择）")), *division_choices()]
     figures = {k: v for k, v in form.data.items() if k in services.FIGURES or k == "industry_code"}
     if form.validate_on_submit() and (result := run_service(
             form, lambda: services.prepare_screening(current_user, project, figures))):

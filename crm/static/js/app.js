@@ -40,4 +40,13 @@
       if (needle && first && select.selectedOptions[0] && select.selectedOptions[0].hidden) select.value = first.value;
     });
   });
+
+  // A link to a part of a folded section (e.g. #permits on a phone) unfolds the section first.
+  function unfoldTarget() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    var folded = target && target.closest(".collapse:not(.show)");
+    if (folded && window.bootstrap) { window.bootstrap.Collapse.getOrCreateInstance(folded).show(); target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", unfoldTarget);
+  unfoldTarget();
 })();
