@@ -1,6 +1,7 @@
 """Issue 8: a project field is declared once (its model column) and the API output, the OpenAPI document,
 the ledger's Excel export and the history table all read that one declaration, so they cannot drift."""
 
+from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
