@@ -37,7 +37,12 @@
         option.hidden = !match;
         if (match && option.value && !first) first = option;
       });
-      if (needle && first && select.selectedOptions[0] && select.selectedOptions[0].hidden) select.value = first.value;
+      // Nothing chosen yet, or the choice filtered out: take the first match (the user sees it).
+      var chosen = select.selectedOptions[0];
+      if (needle && first && (!chosen || !chosen.value || chosen.hidden)) {
+        select.value = first.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
     });
   });
 
