@@ -87,6 +87,10 @@ def test_the_main_screens_read_on_a_phone(city, live_server, page, tmp_path):
     page.get_by_role("button", name="阶段与审批手续").click()
     expect(page.locator("#timeline")).to_be_visible()
 
+    page.goto(f"{live_server}/screenings")
+    expect(page.locator("#sort-select")).to_be_visible()
+    _readable(page, "screenings-zh", tmp_path)
+
     page.goto(f"{live_server}/projects/new")
     expect(page.get_by_role("button", name="保存")).to_be_in_viewport()  # the sticky action bar
     _readable(page, "form-zh", tmp_path)
