@@ -27,7 +27,7 @@ def test_demo_user_signs_in_and_sees_the_home_page_in_chinese(world, live_server
 
 def test_wrong_password_is_explained_in_the_browser(world, live_server, page):
     _login(page, live_server, "staff_a", "wrong-password1")
-    expect(page.get_by_text("用户名或密码错误。")).to_be_visible()
+    expect(page.get_by_text("用户名或密码错误。", exact=True)).to_be_visible()  # under the field (and in the summary)
     expect(page).to_have_url(f"{live_server}/login")
 
 

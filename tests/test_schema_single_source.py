@@ -16,6 +16,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from crm.audit.services import field_label
 from crm.core.schema import ModelSchema
 from crm.extensions import db
+from crm.projects.export import EXPORT_COLUMNS
 from crm.reference.services import seed_default_lists
 from tests.factories import ProjectFactory
 
@@ -46,6 +47,10 @@ def test_api_openapi_excel_and_history_list_the_same_project_fields(setup, api, 
     # Every documented field with a label is a ledger column, headed by that label.
     auth.login("staff_a")
     headers, row = _ledger_rows(client)[:2]
+    # Columns other features add (the pipeline's signing date and contracted investment) come last.
+    own = len(headers) - sum(len(extra.headers) for extra in EXPORT_COLUMNS)
+    assert headers[own:] == ("签约日期", "合同投资额（万元）")
+    headers, row = headers[:own], row[:own]
     titled = {prop["title"]: key for key, prop in documented.items() if "title" in prop}
     assert sorted(headers) == sorted(titled) and len(headers) == len(titled)
     assert "年用电量（万千瓦时）" in headers and "租用厂房面积（平方米）" in headers  # the export had drifted

@@ -16,7 +16,7 @@ from crm.core.paging import fetch_page, web_page_number
 from crm.core.web import admin_required
 from crm.extensions import db
 from crm.units.models import Unit
-from crm.units.services import all_units, unit_choices
+from crm.units.services import unit_choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -114,8 +114,12 @@ def archive_user(user_id: int):
 @bp.route("/units")
 @admin_required
 def units():
-    counts = dict(db.session.execute(select(User.unit_id, func.count()).group_by(User.unit_id)).all())
-    return render_template("admin/units.html", units=all_units(), counts=counts)
+    stmt = select(Unit).options(selectinload(Unit.parent)).order_by(Unit.archived_at.is_not(None), Unit.id)
+    result = fetch_page(stmt, web_page_number(), PER_PAGE)
+    counts = dict(db.session.execute(select(User.unit_id, func.count())
+                                     .where(User.unit_id.in_([u.id for u in result.items])).group_by(User.unit_id)).all())
+    return render_template("admin/units.html", units=result.items, counts=counts, page=result.page,
+                           total=result.total, per_page=PER_PAGE)
 
 
 def _unit_form(unit: Unit | None) -> UnitForm:

@@ -9,6 +9,8 @@ stored before the input rules existed may hold either, so exports clean on the w
 from __future__ import annotations
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,3 +27,27 @@ def cell_value(value):
 
 def safe_row(values) -> list:
     return [cell_value(v) for v in values]
+
+
+def display_width(value) -> int:
+    """How many Excel character widths a value needs (a Chinese character takes two)."""
+    if value is None:
+        return 0
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def finish_sheet(sheet, widths: list[int], number_formats=(), max_width: int = 50) -> None:
+    """What makes a sheet readable: columns as wide as their content (within limits), number
+    formats, a frozen header row (and first column) and an autofilter over the data."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), max_width)
+    for index, number_format in enumerate(number_formats, start=1):
+        if number_format:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = number_format
+    sheet.freeze_panes = "B2"
+    if sheet.max_row > 1:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{sheet.max_row}"

@@ -28,12 +28,13 @@ class NavEntry:
 @dataclass(frozen=True)
 class ProjectSection:
     """A section of the project page: a template included with the context `context(actor, project)`,
-    in the page's main column (`slot="main"`) or among the header's buttons (`slot="actions"`)."""
+    in the page's main column (`slot="main"`) or among the header's buttons (`slot="actions"`). On phones a main section folds behind its `title`."""
 
     template: str
     context: Callable[[object, object], dict]
     order: int
     slot: str = "main"
+    title: str = ""  # a msgid (N_): the section's fold-out title on phones
 
 
 @dataclass

@@ -23,3 +23,19 @@ def two_places(value) -> str:
     if value is None:
         return "—"
     return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def format_yi_only(value) -> str:
+    """An amount in 亿元 without its unit, for a column that says 亿元 in its heading."""
+    if value is None:
+        return "—"
+    return f"{(Decimal(value) / YI_IN_WAN).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def format_wan_only(value) -> str:
+    """The exact 万元 figure with its unit (the hover text of a 亿元 cell)."""
+    from flask_babel import gettext
+
+    if value is None:
+        return ""
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,} {gettext('万元')}"

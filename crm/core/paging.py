@@ -51,10 +51,21 @@ def api_page_args() -> tuple[int, int]:
     return page, per_page
 
 
-def fetch_page(stmt, page: int, per_page: int) -> Page:
-    """One page of `stmt` (ordered by the caller) and the total it pages through."""
+def fetch_page(stmt, page: int, per_page: int, rows_of_columns: bool = False) -> Page:
+    """One page of `stmt` (ordered by the caller) and the total it pages through; the items are the
+    first column's values, or whole rows with `rows_of_columns` (e.g. a project and its due date)."""
     if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= API_MAX_PER_PAGE:
         raise ValidationFailed(_("分页参数有误。"))
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    window = stmt.limit(per_page).offset((page - 1) * per_page)
+    items = list(db.session.execute(window).all() if rows_of_columns else db.session.scalars(window))
     return Page(items, total, page, per_page)
+
+
+def web_sort(args, allowed, default: str) -> tuple[str, bool]:
+    """The sort column and direction of a list page: `sort` + `dir` (column headers) or
+    `sort_by=column:dir` (the phone's sort select). Unknown columns fall back to the default."""
+    sort, direction = args.get("sort"), args.get("dir", "desc")
+    if args.get("sort_by"):
+        sort, _sep, direction = args["sort_by"].partition(":")
+    return (sort if sort in allowed else default), direction != "asc"

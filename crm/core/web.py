@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.core.errors import Busy, Conflict, ServiceError
 from crm.core.features import registry
-from crm.core.formatting import format_wan, two_places
+from crm.core.formatting import format_wan, format_wan_only, format_yi_only, two_places
 from crm.core.i18n import N_
 from crm.core.permissions import Action, can
 from crm.core.templating import LABELS
@@ -175,6 +175,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, can=can, Action=Action, LABELS=LABELS, nav_items=nav_items)
     app.jinja_env.filters["wan"] = format_wan
     app.jinja_env.filters["dec2"] = two_places
+    app.jinja_env.filters["yi_only"] = format_yi_only
+    app.jinja_env.filters["wan_only"] = format_wan_only
     app.jinja_env.filters["label_pairs"] = lambda labels: [(str(k), _(v)) for k, v in labels.items()]
 
 

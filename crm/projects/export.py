@@ -8,6 +8,7 @@ labels for codes, 是/否), and every row passes through crm/core/excel.py safe_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from operator import attrgetter
@@ -16,12 +17,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from marshmallow import fields
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import selectinload
 
 from crm.core.dates import local_date
-from crm.core.excel import safe_row
+from crm.core.excel import display_width, finish_sheet, safe_row
 from crm.core.schema import DecimalText, Moment, field_label
 from crm.extensions import db
 from crm.projects.models import Project
@@ -95,28 +94,48 @@ def _lookups(columns) -> dict:
     return {kind: {i.code: i.label for i in list_items(kind, include_archived=True)} for kind in kinds}
 
 
+@dataclass(frozen=True)
+class ExtraColumns:
+    """Columns a higher feature adds to the ledger export (e.g. the pipeline's signing date), so the
+    ledger never imports it (docs/ARCHITECTURE.md): headers (msgids), number formats, and
+    `values(ids)`: {project id: a tuple of cells} for a select() of the exported project ids."""
+    headers: tuple[str, ...]
+    number_formats: tuple[str | None, ...]
+    values: Callable[[object], dict]
+
+
+EXPORT_COLUMNS: list[ExtraColumns] = []
+
+
+def register_export_columns(extra: ExtraColumns) -> None:
+    if extra not in EXPORT_COLUMNS:  # every create_app registers again
+        EXPORT_COLUMNS.append(extra)
+
+
 def ledger_workbook(stmt) -> BytesIO:
     columns = ledger_columns()
     lookups = _lookups(columns)
-    book = Workbook(write_only=False)
+    ids = stmt.order_by(None).with_only_columns(Project.id)
+    extras = [(extra, extra.values(ids)) for extra in EXPORT_COLUMNS]  # one query each
+    headers = [_(col.header) for col in columns] + [_(h) for extra, _v in extras for h in extra.headers]
+    formats = [col.number_format for col in columns] + [f for extra, _v in extras for f in extra.number_formats]
+    book = Workbook()
     sheet = book.active
     sheet.title = _("项目台账")
-    sheet.append([_(col.header) for col in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append(headers)
+    widths = [display_width(h) for h in headers]
     stmt = with_list_relations(stmt).options(selectinload(Project.parent_project))
     for count, project in enumerate(db.session.scalars(stmt.limit(MAX_ROWS + 1)), start=1):
         if count > MAX_ROWS:
             sheet.append([_("仅导出前 %(n)s 条，请缩小筛选范围。", n=MAX_ROWS)])
             break
-        sheet.append(safe_row(col.read(project, lookups) for col in columns))
-    for index, col in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(10, len(_(col.header)) * 2 + 2)
-        if col.number_format:
-            for cell in sheet[letter][1:]:
-                cell.number_format = col.number_format
-    sheet.freeze_panes = "A2"
+        row = [col.read(project, lookups) for col in columns]
+        for extra, values in extras:
+            row.extend(values.get(project.id, (None,) * len(extra.headers)))
+        row = safe_row(row)
+        widths = [max(w, display_width(v)) for w, v in zip(widths, row, strict=True)]
+        sheet.append(row)
+    finish_sheet(sheet, widths, formats)
     out = BytesIO()
     book.save(out)
     out.seek(0)

@@ -30,7 +30,8 @@ class ProjectForm(FlaskForm):
     name = StringField(_l("项目名称"), validators=[MaxLength(200)])
     investor_name = StringField(_l("投资方名称"), validators=[MaxLength(200)])
     investor_uscc = StringField(_l("统一社会信用代码"), validators=[Optional(), MaxLength(30)])
-    industry_code = SelectField(_l("行业大类（GB/T 4754-2017）"), validate_choice=False)
+    industry_code = SelectField(_l("行业大类（GB/T 4754-2017）"), validate_choice=False,
+                                render_kw={"data-searchable": _l("输入行业名称或代码筛选")})
     chain_id = SelectField(_l("产业链"), coerce=coerce_optional_int, validate_choice=False)
     source = SelectField(_l("项目来源"), choices=Source.lazy_choices())
     kind = SelectField(_l("项目类型"), choices=ProjectKind.lazy_choices())

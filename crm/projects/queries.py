@@ -7,12 +7,14 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from crm.core import parsing as p
 from crm.core.dates import start_of_local_day
+from crm.core.paging import web_sort
 from crm.domain import SizeTier, Source, Stage, Status
+from crm.extensions import db
 from crm.projects.models import Project
 from crm.projects.services import visible_projects
 
@@ -53,9 +55,8 @@ class ProjectFilters:
             source=e.run("source", p.choice, args.get("source"), "source", Source.codes(), required=False,
                          label=_("项目来源")),
             q=e.run("q", p.text, args.get("q"), "q", max_length=100, label=_("关键词")),
-            sort=args.get("sort") if args.get("sort") in SORTS else "updated",
-            desc=args.get("dir", "desc") != "asc",
         )
+        f.sort, f.desc = web_sort(args, SORTS, "updated")
         for name, label in (("unit_id", _("责任单位")), ("chain_id", _("产业链")), ("lead_leader_id", _("包保领导"))):
             setattr(f, name, e.run(name, p.ref_id, args.get(name), name, label=label))
         for name in ("created_from", "created_to", "signed_from", "signed_to"):
@@ -113,3 +114,9 @@ def ledger_query(actor, f: ProjectFilters):
 def with_list_relations(stmt):
     return stmt.options(selectinload(Project.unit), selectinload(Project.owner), selectinload(Project.chain),
                         selectinload(Project.lead_leader), selectinload(Project.industry))
+
+
+def ledger_total_wan(stmt):
+    """The total investment of everything the filters select (not just the page shown): one SUM."""
+    rows = stmt.order_by(None).with_only_columns(Project.total_investment_wan).subquery()
+    return db.session.scalar(select(func.coalesce(func.sum(rows.c.total_investment_wan), 0)))

@@ -23,4 +23,4 @@ def indicator_value(value, name: str) -> str:
 feature = Feature(setup=lambda app: register_headlines(), name="screening", blueprints=(bp,), nav=(NavEntry("screening.table", N_("项目预审"), 30),),
     template_globals={"units": INDICATOR_UNITS, "veto_text": lambda code: veto_text(code, _)},
     template_filters={"indicator": indicator_value},
-    project_sections=(ProjectSection("screening/_project_section.html", project_section, 30),))
+    project_sections=(ProjectSection("screening/_project_section.html", project_section, 30, title=N_("项目预审")),))

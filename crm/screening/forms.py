@@ -20,7 +20,8 @@ from crm.domain import Verdict
 class PrepareForm(FlaskForm):
     """The project's figures, prefilled; what is changed here is the screening's, not the project's."""
 
-    industry_code = StringField(_l("行业大类代码"), validators=[Optional(), MaxLength(2)])
+    industry_code = SelectField(_l("行业大类（GB/T 4754-2017）"), validate_choice=False,
+                                render_kw={"data-searchable": _l("输入行业名称或代码筛选")})
     fixed_asset_investment_wan = amount_field(_l("固定资产投资（万元）"))
     land_area_mu = amount_field(_l("用地面积（亩）"))
     floor_area_m2 = amount_field(_l("租用厂房面积（平方米）"))

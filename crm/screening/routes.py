@@ -6,12 +6,13 @@ from flask_login import current_user, login_required
 
 from crm.audit.present import record_history
 from crm.core.forms import run_service
+from crm.core.paging import fetch_page, web_page_number, web_sort
 from crm.core.permissions import Action, can
 from crm.core.web import admin_required
 from crm.domain import ListKind
 from crm.extensions import db
 from crm.projects.access import project_for
-from crm.reference.services import list_items
+from crm.reference.services import division_choices, list_items
 from crm.screening import policies as policy_rules
 from crm.screening import services
 from crm.screening.export import screenings_workbook
@@ -22,6 +23,7 @@ from crm.screening.scoring import INDICATOR_LABELS, INDICATORS
 from crm.units.services import unit_choices
 
 bp = Blueprint("screening", __name__)
+PER_PAGE = 50
 
 
 @bp.route("/projects/<int:project_id>/screenings/new", methods=["GET", "POST"])
@@ -30,6 +32,7 @@ def prepare(project_id: int):
     project = project_for(current_user, project_id, Action.WRITE)
     form = PrepareForm(data={name: getattr(project, name) for name in PrepareForm.__dict__
                              if not name.startswith("_") and hasattr(project, name)})
+    form.industry_code.choices = [("", _("（请选择）")), *division_choices()]
     figures = {k: v for k, v in form.data.items() if k in services.FIGURES or k == "industry_code"}
     if form.validate_on_submit() and (result := run_service(
             form, lambda: services.prepare_screening(current_user, project, figures))):
@@ -67,16 +70,18 @@ def detail(screening_id: int):
 @bp.route("/screenings")
 @login_required
 def table():
-    sort, desc = request.args.get("sort", "score"), request.args.get("dir", "desc") != "asc"
-    return render_template("screening/table.html", screenings=services.screened_table(current_user, sort, desc),
-                           sort=sort, desc=desc, indicators=INDICATORS[:4])
+    sort, desc = web_sort(request.args, services.SORT_KEYS, "score")
+    result = fetch_page(services.screened_table(current_user, sort, desc), web_page_number(), PER_PAGE)
+    return render_template("screening/table.html", screenings=result.items, page=result.page, total=result.total,
+                           per_page=PER_PAGE, sort=sort, desc=desc, indicators=INDICATORS[:4])
 
 
 @bp.route("/screenings/export.xlsx")
 @login_required
 def export():
-    sort, desc = request.args.get("sort", "score"), request.args.get("dir", "desc") != "asc"
-    return send_file(screenings_workbook(services.screened_table(current_user, sort, desc)), as_attachment=True,
+    sort, desc = web_sort(request.args, services.SORT_KEYS, "score")
+    rows = db.session.scalars(services.screened_table(current_user, sort, desc))
+    return send_file(screenings_workbook(rows), as_attachment=True,
                      download_name="项目预审表.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -84,7 +89,8 @@ def export():
 @bp.route("/screenings/pending")
 @login_required
 def pending():
-    return render_template("screening/pending.html", screenings=services.awaiting_signoff(current_user))
+    result = fetch_page(services.awaiting_signoff(current_user), web_page_number(), PER_PAGE)
+    return render_template("screening/pending.html", pending=result, per_page=PER_PAGE)
 
 
 @bp.route("/admin/policies")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Numeric, cast, func, select, update
 from sqlalchemy.orm import selectinload
 
 from crm.core import parsing as p
@@ -170,12 +170,12 @@ def _visible(actor):
                  .where(Project.archived_at.is_(None)), actor, Project.unit_id)
 
 
-def awaiting_signoff(actor) -> list[Screening]:
-    stmt = (_visible(actor).options(selectinload(Screening.project).selectinload(Project.unit),
+def awaiting_signoff(actor):
+    """A select() of the screenings waiting for a sign-off, oldest first (page it with fetch_page)."""
+    return (_visible(actor).options(selectinload(Screening.project).selectinload(Project.unit),
                                     selectinload(Screening.created_by))
             .where(Screening.signed_at.is_(None), Screening.superseded_at.is_(None), Project.status != Status.DROPPED)
-            .order_by(Screening.created_at))
-    return list(db.session.scalars(stmt))
+            .order_by(Screening.created_at, Screening.id))
 
 
 def screenings_of(project: Project) -> list[Screening]:
@@ -187,20 +187,17 @@ def screenings_of(project: Project) -> list[Screening]:
 SORT_KEYS = ("tax_per_mu", "investment_intensity", "output_per_mu", "energy_per_output", "score", "created")
 
 
-def screened_table(actor, sort: str = "score", desc: bool = True) -> list[Screening]:
-    """Each project's current screening (the latest not superseded), with its project."""
-    stmt = (_visible(actor).options(selectinload(Screening.project).selectinload(Project.unit),
-                                    selectinload(Screening.signed_by))
-            .where(Screening.id.in_(current_ids())))
-    rows = list(db.session.scalars(stmt))
+def screened_table(actor, sort: str = "score", desc: bool = True):
+    """A select() of each project's current screening (the latest not superseded), with its project,
+    sorted in SQL by the score, the date or an indicator (missing indicators sort as -1)."""
     key = sort if sort in SORT_KEYS else "score"
-
-    def value(s: Screening):
-        if key == "score":
-            return s.score or Decimal(0)
-        if key == "created":
-            return s.created_at
-        raw = s.indicators.get(key)
-        return Decimal(raw) if raw is not None else Decimal(-1)
-
-    return sorted(rows, key=value, reverse=desc)
+    if key == "score":
+        column = func.coalesce(Screening.score, 0)
+    elif key == "created":
+        column = Screening.created_at
+    else:
+        column = func.coalesce(cast(Screening.indicators[key].as_string(), Numeric(18, 4)), -1)
+    return (_visible(actor).options(selectinload(Screening.project).selectinload(Project.unit),
+                                    selectinload(Screening.signed_by))
+            .where(Screening.id.in_(current_ids()))
+            .order_by(column.desc() if desc else column.asc(), Screening.id.desc()))
