@@ -12,6 +12,7 @@ from crm.followups.services import due_follow_ups
 from crm.main.stalled import stalled_for
 from crm.projects.home import stage_counts
 from crm.screening.services import awaiting_signoff
+from crm.trips.queries import overdue_reports
 
 bp = Blueprint("main", __name__)
 
@@ -25,6 +26,8 @@ def home():
         stalled=stalled_for(current_user, today) if can(current_user, Action.REVIEW, current_user.unit_id) else None,
         counts=stage_counts(current_user),
         pending_screenings=awaiting_signoff(current_user) if can(current_user, Action.SIGN_SCREENING) else None,
+        overdue_trips=overdue_reports(current_user, today) if can(current_user, Action.APPROVE, current_user.unit_id)
+        else None,
     )
 
 

@@ -10,11 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from crm.auth.models import User
 from crm.core import parsing as p
-from crm.core.permissions import Action, can, scope
+from crm.core.permissions import Action, Duty, can, roles_for, scope
 from crm.domain import TripState
 from crm.extensions import db
 from crm.trips.models import Trip, TripTraveller
+from crm.units.services import live_units
 
 
 @dataclass
@@ -137,3 +139,18 @@ def month_calendar_weeks(user, year: int, month: int, unit_id: int | None = None
             day += timedelta(days=1)
         weeks.append(week)
     return weeks
+
+
+def traveller_choices(actor) -> list[tuple[int, str]]:
+    """Who may be picked as a traveller: the people of the units `actor` files for, and leaders."""
+    from_units = [u.id for u in live_units() if can(actor, Action.WRITE, u.id)]
+    stmt = (select(User).options(selectinload(User.unit))
+            .where(User.active.is_(True), User.archived_at.is_(None), User.role.in_(roles_for(Duty.TRAVELLER)),
+                   or_(User.unit_id.in_(from_units), User.role.in_(roles_for(Duty.CROSS_UNIT_TRIP))))
+            .order_by(User.unit_id, User.id))
+    return [(u.id, f"{u.name}（{u.unit.name if u.unit else ''}）") for u in db.session.scalars(stmt)]
+
+
+def unit_choices(actor, *, write: bool) -> list[tuple[int, str]]:
+    action = Action.WRITE if write else Action.READ
+    return [(u.id, u.name) for u in live_units() if can(actor, action, u.id)]

@@ -202,6 +202,7 @@ def _apply(trip: Trip, c: dict) -> None:
     known = {t.user_id for t in trip.travellers}
     trip.travellers.extend(TripTraveller(user=u) for u in c["travellers"] if u.id not in known)
     trip.traveller_names = "、".join(u.name for u in c["travellers"])[:500]
+    trip.report_due_date = report_due_date(c["end_date"])  # shown from the filing on
     by_id = {t.id: t for t in trip.targets}
     kept = []
     for row in c["targets"]:
