@@ -247,3 +247,22 @@ def test_link_target_to_an_existing_project_of_the_unit(world):
     own = ProjectFactory(unit=world.unit_a, owner=world.staff_a)
     report.link_project(world.staff_a, trip.targets[0], own.id)
     assert trip.targets[0].project_id == own.id and not trip.targets[0].lead_created
+
+
+def test_figures_count_days_visits_leads_and_list_idle_trips(world):
+    from crm.trips.figures import trip_figures
+
+    fruitful = _approved(world)
+    report.report_trip(world.staff_a, fruitful, _report(fruitful), fruitful.version, today=END)
+    report.create_lead(world.staff_a, fruitful.targets[0], LEAD)
+    idle = _approved(world, start_date="2026-12-07", end_date="2026-12-07")
+    report.report_trip(world.staff_a, idle, _report(idle, targets=[
+        {"target_id": idle.targets[0].id, "visited": False, "outcome": "对方负责人出差"}]), idle.version,
+        today=date(2026, 12, 7))
+    db.session.commit()
+    figures = trip_figures(world.leader, START, date(2026, 12, 31))
+    unit = figures.units[0]
+    assert (unit.trips, unit.person_days, unit.targets, unit.visited, unit.leads) == (2, 4, 2, 1, 1)
+    assert [row.name for row in figures.people] == ["李晓燕"]
+    assert [(trip.id, visited, leads) for trip, visited, leads in figures.idle] == [(idle.id, 0, 0)]
+    assert trip_figures(world.staff_b, START, date(2026, 12, 31)).total.trips == 0  # another unit's trips
