@@ -14,10 +14,10 @@ from crm.projects.feature import feature as projects
 from crm.reference.feature import feature as reference
 from crm.reports.feature import feature as reports
 from crm.screening.feature import feature as screening
+from crm.trips.feature import feature as trips
 
 # Capabilities on the menu before they are built: shown greyed out, so users see what is coming.
-planned = Feature(name="planned", nav=(NavEntry(None, N_("外出招商"), 40), NavEntry(None, N_("奖励兑现"), 50),
-                                       NavEntry(None, N_("招商漏斗"), 60)))
+planned = Feature(name="planned", nav=(NavEntry(None, N_("奖励兑现"), 50), NavEntry(None, N_("招商漏斗"), 60)))
 
-FEATURES = [audit, auth, reference, projects, screening, pipeline, followups, attachments, main, admin, reports, api,
-            planned]
+FEATURES = [audit, auth, reference, projects, screening, pipeline, followups, attachments, trips, main, admin, reports,
+            api, planned]

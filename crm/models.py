@@ -17,4 +17,5 @@ from crm.projects.models import InvestorLink, Project, ProjectContact  # noqa: F
 from crm.reference.models import Chain, IndustryDivision, IndustrySection, ListItem  # noqa: F401
 from crm.reports.models import PrintRecord  # noqa: F401
 from crm.screening.models import Policy, Screening  # noqa: F401,E402
+from crm.trips.models import Trip, TripTarget, TripTraveller  # noqa: F401,E402
 from crm.units.models import Unit  # noqa: F401

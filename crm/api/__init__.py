@@ -12,4 +12,5 @@ from crm.api import (  # noqa: E402,F401  (routes register on import)
     projects,
     reference,
     screenings,
+    trips,
 )

@@ -10,6 +10,9 @@ Rules:
 - Signing off a screening (预审签批) is for leaders (DOMAIN §4.2); ruling whether two projects are the
   same investor is for leaders and admins; the stalled lists are reviewed by unit heads, leaders,
   viewers and admins (DOMAIN §7).
+- Trips (DOMAIN §5): staff, unit heads and leaders travel; a trip takes people of one unit unless a
+  leader files it or travels on it; the unit head approves the trips of the unit's staff, a leader
+  approves any trip (those of unit heads and leaders need one); nobody approves a trip they travel on.
 - Duties (who may be a project's 责任人, its 包保领导, a next action's owner) are decided here too, so no
   role is compared anywhere else (a test greps for it).
 """
@@ -53,12 +56,20 @@ class Duty(StrEnum):
     OWNER = "owner"  # 责任人: an officer or head of the responsible unit
     LEAD_LEADER = "lead_leader"  # 包保领导
     ACTION_OWNER_ANY_UNIT = "action_owner_any_unit"  # owns a next action in any unit's project
+    TRAVELLER = "traveller"  # goes on outbound investment trips (外出招商)
+    CROSS_UNIT_TRIP = "cross_unit_trip"  # takes people of several units on one trip
+    UNIT_APPROVED_TRAVELLER = "unit_approved_traveller"  # whose trips their unit head may approve
+    TRIP_APPROVER_ANY = "trip_approver_any"  # approves any unit's trips, those of unit heads and leaders too
 
 
 _DUTY_ROLES = {
     Duty.OWNER: (Role.STAFF, Role.UNIT_HEAD),
     Duty.LEAD_LEADER: (Role.LEADER,),
     Duty.ACTION_OWNER_ANY_UNIT: (Role.LEADER, Role.ADMIN),
+    Duty.TRAVELLER: (Role.STAFF, Role.UNIT_HEAD, Role.LEADER),
+    Duty.CROSS_UNIT_TRIP: (Role.LEADER,),
+    Duty.UNIT_APPROVED_TRAVELLER: (Role.STAFF,),
+    Duty.TRIP_APPROVER_ANY: (Role.LEADER,),
 }
 
 
@@ -69,6 +80,19 @@ def roles_for(duty: Duty) -> tuple[str, ...]:
 
 def may_hold(user, duty: Duty) -> bool:
     return user is not None and user.is_active and user.role in roles_for(duty)
+
+
+def may_approve_trip(user, unit_id: int | None, travellers) -> bool:
+    """May `user` approve a trip of `unit_id` taking `travellers` (users)? A leader approves any trip;
+    the unit's head approves trips on which only the unit's staff travel; never one's own trip."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if any(t.id == user.id for t in travellers):
+        return False
+    if user.role in roles_for(Duty.TRIP_APPROVER_ANY):
+        return True
+    return (Role(user.role) in _UNIT_RIGHTS and can(user, Action.APPROVE, unit_id)
+            and all(t.role in roles_for(Duty.UNIT_APPROVED_TRAVELLER) for t in travellers))
 
 
 def role_needs_unit(role) -> bool:

@@ -17,12 +17,13 @@ from crm.domain.project import (
     TransitionKind,
     Verdict,
 )
+from crm.domain.trips import TripDecision, TripState
 from crm.domain.vocab import Vocabulary
 
 VOCABULARIES = (Stage, Status, Source, ProjectKind, FundOrigin, SizeTier, TransitionKind, Move, Verdict, PermitKind,
                 EnergyTier, IncentiveCondition, FollowUpKind, AttachmentCategory, Role, UnitKind, ListKind,
-                AuditAction, AuditSource)
+                AuditAction, AuditSource, TripState, TripDecision)
 
 __all__ = ["VOCABULARIES", "AttachmentCategory", "AuditAction", "AuditSource", "EnergyTier", "FollowUpKind",
            "FundOrigin", "IncentiveCondition", "ListKind", "Move", "PermitKind", "ProjectKind", "Role", "SizeTier",
-           "Source", "Stage", "Status", "TransitionKind", "UnitKind", "Verdict", "Vocabulary"]
+           "Source", "Stage", "Status", "TransitionKind", "TripDecision", "TripState", "UnitKind", "Verdict", "Vocabulary"]

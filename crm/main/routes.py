@@ -13,6 +13,7 @@ from crm.followups.services import due_follow_ups
 from crm.main.stalled import KINDS, stalled_for, stalled_query
 from crm.projects.home import stage_counts, year_figures
 from crm.screening.services import awaiting_signoff
+from crm.trips.queries import overdue_reports
 
 bp = Blueprint("main", __name__)
 PER_PAGE = 50
@@ -30,6 +31,8 @@ def home():
         counts=stage_counts(current_user), year=year_figures(current_user, today),
         pending_screenings=(fetch_page(awaiting_signoff(current_user), 1, HOME_ROWS)
                             if can(current_user, Action.SIGN_SCREENING) else None),
+        overdue_trips=(overdue_reports(current_user, today)
+                       if can(current_user, Action.APPROVE, current_user.unit_id) else None),
     )
 
 

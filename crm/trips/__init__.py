@@ -1,0 +1,1 @@
+"""Outbound investment trips (外出招商报备, DOMAIN.md §5): filing, approval, report, figures."""
