@@ -48,6 +48,7 @@ class Floor:
 
     def ids(self) -> dict:
         """The project with the longest history, and a created_from date that exports ~10,000 rows."""
+        from crm.core.dates import local_date, start_of_local_day
         from crm.followups.models import FollowUp
         from crm.projects.models import Project
 
@@ -58,10 +59,10 @@ class Floor:
             total = s.scalar(select(func.count()).select_from(Project))
             nth = min(10_000, total)
             created = s.scalar(select(Project.created_at).order_by(Project.created_at.desc()).offset(nth - 1).limit(1))
-            from_day = created.date().isoformat()
-            rows = s.scalar(select(func.count()).select_from(Project).where(
-                func.date(Project.created_at) >= from_day))
-        return {"project": busiest, "projects": total, "export_from": from_day, "export_rows": rows}
+            from_day = local_date(created)
+            rows = s.scalar(select(func.count()).select_from(Project).where(   # the ledger's created_from rule
+                Project.created_at >= start_of_local_day(from_day)))
+        return {"project": busiest, "projects": total, "export_from": from_day.isoformat(), "export_rows": rows}
 
     def measure(self, url: str) -> dict:
         """The page's statements (count) and the median time to replay them through the driver."""

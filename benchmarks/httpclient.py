@@ -22,9 +22,12 @@ class Client:
         if self.cookie:
             sent["Cookie"] = self.cookie
         try:
-            self.connection.request(method, url, body=body, headers=sent)
-            response = self.connection.getresponse()
-            data = response.read()
+            response, data = self._send(method, url, body, sent)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # gunicorn closes idle keep-alive connections after a few seconds: connect again, once.
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+            response, data = self._send(method, url, body, sent)
         except Exception:
             self.connection.close()
             self.connection = None
@@ -33,6 +36,11 @@ class Client:
             if value.startswith("session="):
                 self.cookie = value.split(";", 1)[0]
         return response.status, data
+
+    def _send(self, method, url, body, headers):
+        self.connection.request(method, url, body=body, headers=headers)
+        response = self.connection.getresponse()
+        return response, response.read()
 
     def get(self, url: str, timeout: float = 60) -> tuple[int, bytes]:
         return self.request("GET", url, timeout=timeout)

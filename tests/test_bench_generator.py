@@ -98,3 +98,16 @@ def test_refuses_a_production_configuration(app):
     with pytest.raises(GenerateRefused):
         generate({"IS_PRODUCTION": True}, 10)
     assert db.session.scalar(select(func.count()).select_from(Project)) == 0
+
+
+def test_new_records_follow_the_generated_ids(generated, client, api):
+    """PostgreSQL sequences were moved past the explicit ids: the services can add records."""
+    from crm.auth.models import User
+
+    staff = db.session.scalar(select(User).where(User.username == "staff_a"))
+    response = api.login("staff_a").post("/api/v1/projects", json={
+        "name": "基准测试后新登记项目", "investor_name": "新登记科技有限公司", "industry_code": "39",
+        "source": "online", "unit_id": staff.unit_id, "owner_id": staff.id, "kind": "new",
+        "total_investment_wan": "5000", "fund_origin": "local"})
+    assert response.status_code == 201, response.json
+    assert response.json["id"] == N + 1

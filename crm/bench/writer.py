@@ -6,10 +6,11 @@ timestamp) gets a sensible value here instead of breaking the generator.
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String, insert, text
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String, insert, text
 
 BATCH = 5_000
 NOW = datetime.now(UTC)
@@ -60,10 +61,25 @@ class Writer:
             return
         began = time.perf_counter()
         complete(table, rows)
-        for start in range(0, len(rows), BATCH):
-            self.connection.execute(insert(table), rows[start:start + BATCH])
+        if self.connection.dialect.name == "postgresql" and self.connection.dialect.driver == "psycopg":
+            self._copy(table, rows)
+        else:
+            for start in range(0, len(rows), BATCH):
+                self.connection.execute(insert(table), rows[start:start + BATCH])
         self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
         self.seconds[table.name] = self.seconds.get(table.name, 0.0) + time.perf_counter() - began
+
+    def _copy(self, table, rows: list[dict]) -> None:
+        """PostgreSQL: COPY through psycopg on the session's own connection (same transaction),
+        several times faster than multi-row INSERTs. JSON is serialised as SQLAlchemy would."""
+        names = [c.name for c in table.columns]
+        as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
+        cursor = self.connection.connection.driver_connection.cursor()
+        columns = ", ".join(f'"{n}"' for n in names)
+        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([json.dumps(row[n]) if n in as_json and row[n] is not None else row[n]
+                                for n in names])
 
     def reset_sequences(self, tables) -> None:
         """Explicit ids leave PostgreSQL's sequences behind: move them past the largest id."""
