@@ -83,10 +83,12 @@ def _setup(unit_rows: list[dict]) -> dict:
 def _city(unit_rows: list[dict], user_rows: list[dict], policies: dict) -> City:
     from crm.reference.models import Chain
 
-    workers = defaultdict(list)
+    by_role = defaultdict(list)  # plain rows, grouped: no permission decision is made here
     for u in user_rows:
-        if u["role"] in ("staff", "unit_head"):
-            workers[u["unit_id"]].append((u["id"], u["name"]))
+        by_role[u["role"]].append(u)
+    workers = defaultdict(list)
+    for u in sorted(by_role["staff"] + by_role["unit_head"], key=lambda u: u["id"]):
+        workers[u["unit_id"]].append((u["id"], u["name"]))
     parents = {u["id"]: u["parent_id"] for u in unit_rows}
     described = {scope: {"id": pol.id, "label": pol.label, "thresholds": thresholds(pol),
                          "negative": tuple(pol.negative_list_codes)} for scope, pol in policies.items()}
@@ -102,7 +104,7 @@ def _city(unit_rows: list[dict], user_rows: list[dict], policies: dict) -> City:
     next_ids = {name: db.session.scalar(select(func.max(db.metadata.tables[name].c.id))) or 0 for name in TABLES}
     return City(
         next_ids=next_ids, today=local_today(), units=sorted(workers), workers=dict(workers),
-        leaders=[u["id"] for u in user_rows if u["role"] == "leader"],
+        leaders=[u["id"] for u in by_role["leader"]],
         chains={c.name: c.id for c in db.session.scalars(select(Chain))},
         policies={u["id"]: policy_of(u["id"]) for u in unit_rows},
         sections=dict(db.session.execute(select(IndustryDivision.code, IndustryDivision.section_code)).all()))
