@@ -45,7 +45,7 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k _label -o crm/translations/messages.pot .
 	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed translations
 	$(BIN)/python benchmarks/run.py
 
 # Fuzz the API against its OpenAPI document (schemathesis, about a minute; not part of `make test`).

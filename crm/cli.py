@@ -19,6 +19,7 @@ from crm.reference.services import seed_default_lists
 def register_cli(app: Flask) -> None:
     demo = AppGroup("demo", help="Demo data for trying the app.")
     users = AppGroup("user", help="User accounts.")
+    bench = AppGroup("bench", help="Benchmark data at province scale.")
 
     @app.cli.command("seed")
     def seed_command():
@@ -41,6 +42,22 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(summary)
 
+    @bench.command("generate")
+    @click.option("--projects", default=3000, show_default=True, help="How many projects (issue 9 scale: 100000).")
+    @click.option("--seed", default=2026, show_default=True, help="Same seed, same day: same data.")
+    @click.option("--years", default=10, show_default=True, help="Spread projects over this many years.")
+    def bench_generate(projects: int, seed: int, years: int):
+        """Load a seeded benchmark city (200 units, 2,000 users, N projects) into an EMPTY database."""
+        from crm.bench.generator import GenerateRefused, generate
+
+        try:
+            summary = generate(current_app.config, projects, seed=seed, years=years, echo=click.echo)
+        except GenerateRefused as err:
+            raise click.ClickException(str(err)) from None
+        for table, count in sorted(summary["counts"].items()):
+            click.echo(f"{table:24} {count:>10,} rows {summary['seconds'][table]:8.1f} s")
+        click.echo(f"total {summary['total_seconds']:.1f} s (password Demo@2026)")
+
     @users.command("create-admin")
     @click.argument("username")
     @click.option("--name", default="系统管理员")
@@ -60,3 +77,4 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(demo)
     app.cli.add_command(users)
+    app.cli.add_command(bench)
