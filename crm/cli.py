@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from crm.audit.services import set_actor
 from crm.auth.models import User
 from crm.auth.services import validate_new_password
+from crm.bench.generator import GenerateRefused, generate
 from crm.core.errors import ServiceError
 from crm.demo.loader import DemoRefused, load_demo
 from crm.domain import AuditSource, Role
@@ -48,8 +49,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--years", default=10, show_default=True, help="Spread projects over this many years.")
     def bench_generate(projects: int, seed: int, years: int):
         """Load a seeded benchmark city (200 units, 2,000 users, N projects) into an EMPTY database."""
-        from crm.bench.generator import GenerateRefused, generate
-
         try:
             summary = generate(current_app.config, projects, seed=seed, years=years, echo=click.echo)
         except GenerateRefused as err:

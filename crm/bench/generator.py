@@ -23,7 +23,7 @@ from crm.demo.city import CHAINS
 from crm.demo.policies import CITY, PARK
 from crm.extensions import db
 from crm.projects.models import Project
-from crm.reference.models import IndustryDivision
+from crm.reference.models import Chain, IndustryDivision
 from crm.reference.services import create_chain, seed_default_lists
 from crm.screening.policies import create_policy, thresholds
 
@@ -81,8 +81,6 @@ def _setup(unit_rows: list[dict]) -> dict:
 
 
 def _city(unit_rows: list[dict], user_rows: list[dict], policies: dict) -> City:
-    from crm.reference.models import Chain
-
     by_role = defaultdict(list)  # plain rows, grouped: no permission decision is made here
     for u in user_rows:
         by_role[u["role"]].append(u)
