@@ -9,6 +9,7 @@ from crm.core.features import Feature, NavEntry
 from crm.core.i18n import N_
 from crm.followups.feature import feature as followups
 from crm.main.feature import feature as main
+from crm.payouts.feature import feature as payouts
 from crm.pipeline.feature import feature as pipeline
 from crm.projects.feature import feature as projects
 from crm.reference.feature import feature as reference
@@ -17,7 +18,7 @@ from crm.screening.feature import feature as screening
 from crm.trips.feature import feature as trips
 
 # Capabilities on the menu before they are built: shown greyed out, so users see what is coming.
-planned = Feature(name="planned", nav=(NavEntry(None, N_("奖励兑现"), 50), NavEntry(None, N_("招商漏斗"), 60)))
+planned = Feature(name="planned", nav=(NavEntry(None, N_("招商漏斗"), 60),))
 
-FEATURES = [audit, auth, reference, projects, screening, pipeline, followups, attachments, trips, main, admin, reports,
-            api, planned]
+FEATURES = [audit, auth, reference, projects, screening, pipeline, followups, attachments, trips, payouts, main, admin,
+            reports, api, planned]

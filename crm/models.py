@@ -4,6 +4,7 @@ from crm.attachments.models import Attachment  # noqa: F401,E402
 from crm.audit.models import AuditEntry  # noqa: F401
 from crm.auth.models import ApiToken, LoginFailure, LoginLock, User, UserSession  # noqa: F401
 from crm.followups.models import FollowUp  # noqa: F401,E402
+from crm.payouts.models import Payout, PayoutRecipient, RewardPolicy  # noqa: F401,E402
 from crm.pipeline.models import (  # noqa: F401,E402
     Commitment,
     Contract,

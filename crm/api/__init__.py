@@ -9,6 +9,7 @@ from crm.api import (  # noqa: E402,F401  (routes register on import)
     auth,
     followups,
     openapi,
+    payouts,
     projects,
     reference,
     screenings,

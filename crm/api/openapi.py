@@ -10,6 +10,7 @@ from flask import current_app
 from crm.api import bp, inputs, schemas
 from crm.api.base import doc
 from crm.core.schema import DecimalText
+from crm.payouts import schemas as payout_schemas
 
 
 def _page(item: str) -> dict:
@@ -26,15 +27,18 @@ RESOURCES = {
     "Transition": schemas.TransitionSchema, "Permit": schemas.PermitSchema, "FollowUp": schemas.FollowUpSchema,
     "Attachment": schemas.AttachmentSchema, "Screening": schemas.ScreeningSchema,
     "ReferenceList": schemas.ReferenceListSchema, "Policy": schemas.PolicySchema, "Error": schemas.ErrorSchema,
+    "Payout": payout_schemas.PayoutSchema,
 }
 INPUTS = {
     "TokenRequest": inputs.TokenRequestSchema, "ProjectInput": inputs.project_input(),
     "ProjectPatch": inputs.project_patch(), "TransitionInput": inputs.TransitionInputSchema,
     "PermitDone": inputs.PermitDoneSchema, "ScreeningInput": inputs.ScreeningInputSchema,
-    "Decision": inputs.DecisionSchema,
+    "Decision": inputs.DecisionSchema, "PayoutInput": payout_schemas.PayoutInputSchema,
+    "PayoutPatch": payout_schemas.PayoutPatchSchema, "PayoutStep": payout_schemas.PayoutStepSchema,
 }
 PAGES = {"ProjectPage": "Project", "PolicyPage": "Policy", "UnitPage": "Unit", "ChainPage": "Chain",
-         "IndustryPage": "Industry", "FollowUpPage": "FollowUp", "AttachmentPage": "Attachment"}
+         "IndustryPage": "Industry", "FollowUpPage": "FollowUp", "AttachmentPage": "Attachment",
+         "PayoutPage": "Payout"}
 
 
 def _decimal_property(self, field, **kwargs) -> dict:
@@ -65,6 +69,9 @@ PARAMS = {
        for name in ("stage", "status", "source", "q", "tier", "sort", "dir")},
     **{name: {"name": name, "in": "query", "schema": {"type": "integer"}}
        for name in ("unit_id", "chain_id", "lead_leader_id")},
+    # the payout ledger's filters (crm/payouts/queries.py)
+    **{name: {"name": name, "in": "query", "schema": {"type": "string"}} for name in ("kind", "state", "period")},
+    **{name: {"name": name, "in": "query", "schema": {"type": "integer"}} for name in ("project_id", "recipient_id")},
     "page": {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
     "per_page": {"name": "per_page", "in": "query",
                  "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},

@@ -7,6 +7,8 @@ Rules:
 - `unit_head`: reads, writes and approves the records of their own unit.
 - `staff`: reads and writes the records of their own unit; approves nothing.
 - Managing users, units and reference data (`manage`) is for admins.
+- Approving a payout (奖励兑现审批) is for leaders, recording its payment or reversal for leaders and
+  admins (DOMAIN §6); a payout request is a write on the project's unit.
 - Signing off a screening (预审签批) is for leaders (DOMAIN §4.2); ruling whether two projects are the
   same investor is for leaders and admins; the stalled lists are reviewed by unit heads, leaders,
   viewers and admins (DOMAIN §7).
@@ -38,12 +40,15 @@ class Action(StrEnum):
     SIGN_SCREENING = "sign_screening"
     RULE_INVESTOR = "rule_investor"
     REVIEW = "review"
+    APPROVE_PAYOUT = "approve_payout"  # 奖励兑现审批: leaders (DOMAIN §1, §6)
+    PAY_PAYOUT = "pay_payout"  # recording a payment or its reversal: leaders and admins
 
 
 _GLOBAL_RIGHTS = {
-    Role.ADMIN: {Action.READ, Action.WRITE, Action.APPROVE, Action.MANAGE, Action.RULE_INVESTOR, Action.REVIEW},
+    Role.ADMIN: {Action.READ, Action.WRITE, Action.APPROVE, Action.MANAGE, Action.RULE_INVESTOR, Action.REVIEW,
+                 Action.PAY_PAYOUT},
     Role.LEADER: {Action.READ, Action.WRITE, Action.APPROVE, Action.SIGN_SCREENING, Action.RULE_INVESTOR,
-                  Action.REVIEW},
+                  Action.REVIEW, Action.APPROVE_PAYOUT, Action.PAY_PAYOUT},
     Role.VIEWER: {Action.READ, Action.REVIEW},
 }
 _UNIT_RIGHTS = {

@@ -40,3 +40,12 @@ PARK = {
     "restricted_divisions": ["25", "22", "31"], "veto_below": ["tax_per_mu"],
     "negative_list_codes": ALL_NEGATIVE_LIST, "floor_m2_per_mu": "1000", "allow_no_land": False,
 }
+
+
+# 招商奖励标准 (contributor rewards, DOMAIN §6): a fixed sum per tier of contracted investment, a rate above 10亿元.
+REWARD_POLICY = {
+    "name": "示范市招商引资奖励办法（试行）",
+    "source": "示范市招商引资奖励办法（试行）第八条：按合同投资额分档奖励引荐、促成项目落地的单位和个人。",
+    "tiers": [{"min_wan": "5000", "fixed_wan": "5"}, {"min_wan": "10000", "fixed_wan": "10"},
+              {"min_wan": "50000", "fixed_wan": "30"}, {"min_wan": "100000", "rate_percent": "0.05"}],
+}
