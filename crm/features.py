@@ -8,6 +8,7 @@ from crm.auth.feature import feature as auth
 from crm.core.features import Feature, NavEntry
 from crm.core.i18n import N_
 from crm.followups.feature import feature as followups
+from crm.funnel.feature import feature as funnel
 from crm.main.feature import feature as main
 from crm.pipeline.feature import feature as pipeline
 from crm.projects.feature import feature as projects
@@ -15,7 +16,6 @@ from crm.reference.feature import feature as reference
 from crm.screening.feature import feature as screening
 
 # Capabilities on the menu before they are built: shown greyed out, so users see what is coming.
-planned = Feature(name="planned", nav=(NavEntry(None, N_("外出招商"), 40), NavEntry(None, N_("奖励兑现"), 50),
-                                       NavEntry(None, N_("招商漏斗"), 60)))
+planned = Feature(name="planned", nav=(NavEntry(None, N_("外出招商"), 40), NavEntry(None, N_("奖励兑现"), 50)))
 
-FEATURES = [audit, auth, reference, projects, screening, pipeline, followups, attachments, main, admin, api, planned]
+FEATURES = [audit, auth, reference, projects, screening, pipeline, followups, attachments, main, admin, funnel, api, planned]
