@@ -9,6 +9,7 @@ from flask import current_app
 
 from crm.api import bp, inputs, schemas
 from crm.api.base import doc
+from crm.api.funnel import FunnelSchema
 from crm.core.schema import DecimalText
 
 
@@ -26,6 +27,7 @@ RESOURCES = {
     "Transition": schemas.TransitionSchema, "Permit": schemas.PermitSchema, "FollowUp": schemas.FollowUpSchema,
     "Attachment": schemas.AttachmentSchema, "Screening": schemas.ScreeningSchema,
     "ReferenceList": schemas.ReferenceListSchema, "Policy": schemas.PolicySchema, "Error": schemas.ErrorSchema,
+    "Funnel": FunnelSchema,
 }
 INPUTS = {
     "TokenRequest": inputs.TokenRequestSchema, "ProjectInput": inputs.project_input(),
@@ -63,6 +65,7 @@ def build_components() -> dict:
 PARAMS = {
     **{name: {"name": name, "in": "query", "schema": {"type": "string"}}
        for name in ("stage", "status", "source", "q", "tier", "sort", "dir")},
+    **{name: {"name": name, "in": "query", "schema": {"type": "string", "format": "date"}} for name in ("from", "to")},
     **{name: {"name": name, "in": "query", "schema": {"type": "integer"}}
        for name in ("unit_id", "chain_id", "lead_leader_id")},
     "page": {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
