@@ -26,7 +26,7 @@ from sqlalchemy import String, and_, case, cast, func, literal, not_, select, un
 
 from crm.domain import ProjectKind, Stage, Status, TransitionKind
 from crm.extensions import db
-from crm.funnel.sqlfn import days_between, earlier_of, local_day, quantiles
+from crm.funnel.sqlfn import days_between, earlier_of, local_day, quantiles, year_month
 from crm.pipeline.models import Transition
 from crm.projects.models import Project
 
@@ -170,3 +170,23 @@ def stage_figures(scope, start: date, end: date) -> tuple[list[dict], list]:
         })
     return stages, rows
 
+
+
+def current_by_unit(scope, day: date) -> list:
+    """(unit_id, stage, count) of the projects at each stage as of `day`, active or on hold."""
+    state = state_as_of(day)
+    stmt = (select(Project.unit_id, state.c.stage, func.count())
+            .join(Project, Project.id == state.c.project_id)
+            .where(state.c.project_id.in_(scope), state.c.status.in_([Status.ACTIVE.value, Status.ON_HOLD.value]))
+            .group_by(Project.unit_id, state.c.stage))
+    return db.session.execute(stmt).all()
+
+
+def monthly_entries(scope, start: date, end: date, stages: tuple[str, ...]) -> list:
+    """(stage, 'YYYY-MM', distinct projects) entering each of `stages` per month."""
+    ev = events()
+    month = year_month(ev.c.day)
+    stmt = (select(ev.c.stage, month, func.count(func.distinct(ev.c.project_id)))
+            .where(ev.c.stage.in_(stages), ev.c.day >= start, ev.c.day <= end, ev.c.project_id.in_(scope))
+            .group_by(ev.c.stage, month))
+    return db.session.execute(stmt).all()

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from crm.domain import Stage
 from crm.extensions import db
-from crm.funnel.counting import BANDS, stage_figures
+from crm.funnel.counting import BANDS, current_by_unit, monthly_entries, stage_figures
 from crm.funnel.cycles import cycle_times
 from crm.funnel.filters import FunnelFilters, projects_in_scope
 from crm.reference.models import Chain
@@ -31,6 +32,10 @@ class FunnelReport:
     rankings: dict[str, list[dict]] = field(default_factory=dict)
     totals: dict = field(default_factory=dict)
     cycle_times: dict = field(default_factory=dict)
+    current_by_unit: list = field(default_factory=list)
+    monthly: list = field(default_factory=list)
+    unit_names: dict = field(default_factory=dict)
+    scope: object = None
 
     def as_json(self) -> dict:
         return {"from": self.filters.start.isoformat(), "to": self.filters.end.isoformat(),
@@ -66,8 +71,21 @@ def build_report(actor, f: FunnelFilters) -> FunnelReport:
         now["last_year"] = {k: before[k] for k in FIGURE_KEYS}
         now["change"] = {k: change(now[k], before[k]) for k in FIGURE_KEYS}
     report = FunnelReport(f, stages)
+    report.scope = scope
     report.rankings, report.totals = rankings(rows, last_rows)
     report.cycle_times = cycle_times(scope, f.start, f.end)
+    return report
+
+
+def add_chart_data(report: FunnelReport, scope=None) -> FunnelReport:
+    """The charts' extra figures (two queries): stage counts by unit, monthly signings and starts
+    over the 24 months ending with the period."""
+    f = report.filters
+    scope = scope if scope is not None else report.scope
+    report.current_by_unit = current_by_unit(scope, f.end)
+    first = date(f.end.year - 2 + (f.end.month // 12), f.end.month % 12 + 1, 1)
+    report.monthly = monthly_entries(scope, first, f.end, (Stage.SIGNED.value, Stage.STARTED.value))
+    report.unit_names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
     return report
 
 

@@ -9,9 +9,10 @@ from crm.core.parsing import summarise
 from crm.core.permissions import Action, can
 from crm.domain import SizeTier, Source
 from crm.funnel import page as links
+from crm.funnel.charts import report_charts
 from crm.funnel.excel import funnel_workbook
 from crm.funnel.filters import PERIODS, parse_filters
-from crm.funnel.report import build_report
+from crm.funnel.report import add_chart_data, build_report
 from crm.projects.choices import chain_choices, filter_unit_choices
 
 bp = Blueprint("funnel", __name__, url_prefix="/funnel")
@@ -30,12 +31,13 @@ def _filters():
 @login_required
 def page():
     f = _filters()
-    report = build_report(current_user, f)
+    report = add_chart_data(build_report(current_user, f))
     stalled = links.stalled_rows(current_user) if can(current_user, Action.REVIEW, current_user.unit_id) else None
     return render_template(
         "funnel/page.html", report=report, f=f, links=links, stalled=stalled, periods=PERIODS,
         units=filter_unit_choices(current_user), chains=chain_choices()[1:],
-        tiers=SizeTier.choices(), sources=Source.choices(), band_titles=links.BAND_TITLES)
+        tiers=SizeTier.choices(), sources=Source.choices(), band_titles=links.BAND_TITLES,
+        charts=report_charts(report))
 
 
 @bp.route("/export.xlsx")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Date, Integer, case, func, select
+from sqlalchemy import Date, Integer, String, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -74,3 +74,20 @@ def quantiles(rows, keys: list[str], value: str):
     p80 = func.max(case((rn == (4 * n + 4) // 5, ranked.c.v)))
     group = [ranked.c[k] for k in keys]
     return select(*group, func.max(n).label("n"), median.label("median"), p80.label("p80")).group_by(*group)
+
+
+class year_month(FunctionElement):  # noqa: N801
+    """'YYYY-MM' of a date."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(year_month, "postgresql")
+def _month_pg(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+@compiles(year_month, "sqlite")
+def _month_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
