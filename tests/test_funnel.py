@@ -145,3 +145,12 @@ def test_presets_cover_whole_calendar_periods(world):
     assert preset("quarter", date(2025, 5, 20)) == (date(2025, 4, 1), date(2025, 6, 30))
     assert preset("month", date(2024, 2, 10)) == (date(2024, 2, 1), date(2024, 2, 29))
     assert preset("year", date(2025, 5, 20)) == (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def test_dates_make_a_custom_period_and_a_chosen_preset_wins(world):
+    from crm.core.dates import local_today
+    from crm.funnel.filters import preset
+    custom = parse_filters(world.leader, {"from": "2025-01-01", "to": "2025-03-31"})
+    assert (custom.period, custom.start, custom.end) == ("custom", date(2025, 1, 1), date(2025, 3, 31))
+    chosen = parse_filters(world.leader, {"period": "month", "from": "2025-01-01"})
+    assert (chosen.start, chosen.end) == preset("month", local_today())

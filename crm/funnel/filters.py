@@ -79,9 +79,9 @@ def parse_filters(actor, args) -> FunnelFilters:
     period = e.run("period", p.choice, period, "period", list(PERIODS), label=_("统计期间"))
     start = e.run("from", p.a_date, args.get("from"), "from", label=_("开始日期"))
     end = e.run("to", p.a_date, args.get("to"), "to", label=_("结束日期"))
-    if period and period != "custom" and not (start or end):
+    if period and period != "custom":  # a preset chosen on the page wins over dates left in the form
         start, end = preset(period, local_today())
-    elif "from" not in e.fields and "to" not in e.fields:
+    elif period == "custom" and "from" not in e.fields and "to" not in e.fields:
         end = end or local_today()
         start = start or date(end.year, 1, 1)
         if start > end:
