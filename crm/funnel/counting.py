@@ -41,21 +41,26 @@ BANDS = (("under_100m", None, Decimal(10_000)), ("100m", Decimal(10_000), Decima
 STAGE_INDEX = {s.value: s.index for s in STAGES}
 
 
-def events(corrections: bool = False):
-    """One row per stage entry: (project_id, stage, day). With `corrections`, an admin correction
-    back to an earlier stage also starts the clock there (for cycle times, not for counting)."""
-    first_transition = (select(func.min(Transition.effective_date)).where(Transition.project_id == Project.id)
-                        .correlate(Project).scalar_subquery())
-    recorded = select(Project.id.label("project_id"), cast(literal(Stage.TALKS.value), String(16)).label("stage"),
-                      earlier_of(local_day(Project.created_at), first_transition).label("day"))
+def recorded_day(first_transition=None):
+    """The day a project entered 在谈: the local date it was recorded, or its first transition's
+    business date if earlier (a project entered after the fact). Without `first_transition`, a
+    subquery correlated to Project finds it."""
+    if first_transition is None:
+        first_transition = (select(func.min(Transition.effective_date)).where(Transition.project_id == Project.id)
+                            .correlate(Project).scalar_subquery())
+    return earlier_of(local_day(Project.created_at), first_transition)
+
+
+def events():
+    """One row per stage entry: (project_id, stage, day)."""
+    first = (select(Transition.project_id, func.min(Transition.effective_date).label("day"))
+             .group_by(Transition.project_id).subquery())
+    recorded = (select(Project.id.label("project_id"), cast(literal(Stage.TALKS.value), String(16)).label("stage"),
+                       recorded_day(first.c.day).label("day"))
+                .outerjoin(first, first.c.project_id == Project.id))
     advances = select(Transition.project_id.label("project_id"), cast(Transition.to_stage, String(16)).label("stage"),
                       Transition.effective_date.label("day")).where(Transition.kind == TransitionKind.ADVANCE)
-    parts = [recorded, advances]
-    if corrections:
-        back = case(STAGE_INDEX, value=Transition.to_stage) < case(STAGE_INDEX, value=Transition.from_stage)
-        parts.append(select(Transition.project_id, cast(Transition.to_stage, String(16)), Transition.effective_date)
-                     .where(Transition.kind == TransitionKind.CORRECTION, back))
-    return union_all(*parts).subquery("events")
+    return union_all(recorded, advances).subquery("events")
 
 
 def _counted(ev):
@@ -82,11 +87,13 @@ def entered_ids(scope, stage: str, start: date, end: date, converted_by: date | 
 
 
 def _next_day(e, end: date):
-    """The first day the project entered the stage after e.stage, on or after e.day, by `end`."""
-    ev = events()
+    """The first day the project entered the stage after e.stage, on or after e.day, by `end`. The next
+    stage is never 在谈, so this reads the advances alone (index-backed, once per cohort row)."""
     next_stage = case(NEXT_STAGE, value=e.c.stage)
-    return (select(func.min(ev.c.day)).where(ev.c.project_id == e.c.project_id, ev.c.stage == next_stage,
-                                             ev.c.day >= e.c.day, ev.c.day <= end)
+    return (select(func.min(Transition.effective_date))
+            .where(Transition.project_id == e.c.project_id, Transition.kind == TransitionKind.ADVANCE,
+                   cast(Transition.to_stage, String(16)) == next_stage, Transition.effective_date >= e.c.day,
+                   Transition.effective_date <= end)
             .correlate(e).scalar_subquery())
 
 

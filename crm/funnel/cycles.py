@@ -10,29 +10,45 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, String, cast, func, literal, null, select, union_all
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, null, or_, select, union_all
 
 from crm.domain import Stage, TransitionKind
 from crm.extensions import db
-from crm.funnel.counting import events
+from crm.funnel.counting import STAGE_INDEX, recorded_day
 from crm.funnel.sqlfn import days_between, quantiles
 from crm.pipeline.models import Transition
 from crm.projects.models import Project
 
 
 def steps(scope, start: date, end: date):
-    """(project's unit, chain, the step's earlier stage, days) for each step completed in the period."""
-    ev = events(corrections=True)
-    entered_before = (select(func.max(ev.c.day)).where(ev.c.project_id == Transition.project_id,
-                                                       ev.c.stage == cast(Transition.from_stage, String(16)),
-                                                       ev.c.day <= Transition.effective_date)
-                      .correlate(Transition).scalar_subquery())
-    return (select(Project.unit_id, Project.chain_id, cast(Transition.from_stage, String(16)).label("step"),
-                   days_between(Transition.effective_date, entered_before).label("days"))
-            .join(Project, Project.id == Transition.project_id)
-            .where(Transition.kind == TransitionKind.ADVANCE, Transition.effective_date >= start,
-                   Transition.effective_date <= end, Transition.project_id.in_(scope))
-            .subquery("steps"))
+    """(project's unit, chain, the step's earlier stage, days) for each step completed in the period.
+
+    Each advance is measured from the project's previous *entry* (an advance, or an admin correction
+    back to an earlier stage, which restarts the clock there), found with LAG over those entries —
+    one pass, no per-row subquery. A correction past a stage never entered it: the previous entry is
+    then at another stage and the step is not measured. The first step starts the day the project
+    was recorded.
+    """
+    back = case(STAGE_INDEX, value=Transition.to_stage) < case(STAGE_INDEX, value=Transition.from_stage)
+    window = {"partition_by": Transition.project_id, "order_by": Transition.id}
+    entries = (select(Transition.project_id, Transition.kind, Transition.from_stage, Transition.effective_date,
+                      func.lag(Transition.effective_date).over(**window).label("prev_day"),
+                      func.lag(Transition.to_stage).over(**window).label("prev_stage"))
+               .where(or_(Transition.kind == TransitionKind.ADVANCE,
+                          and_(Transition.kind == TransitionKind.CORRECTION, back)))
+               .subquery())
+    first = (select(Transition.project_id, func.min(Transition.effective_date).label("day"))
+             .group_by(Transition.project_id).subquery())
+    began = case((entries.c.prev_stage == entries.c.from_stage, entries.c.prev_day),
+                 (and_(entries.c.prev_stage.is_(None), entries.c.from_stage == Stage.TALKS.value),
+                  recorded_day(first.c.day)))
+    return (select(Project.unit_id, Project.chain_id, cast(entries.c.from_stage, String(16)).label("step"),
+                   days_between(entries.c.effective_date, began).label("days"))
+            .join(Project, Project.id == entries.c.project_id)
+            .outerjoin(first, first.c.project_id == Project.id)
+            .where(entries.c.kind == TransitionKind.ADVANCE, entries.c.effective_date >= start,
+                   entries.c.effective_date <= end, entries.c.project_id.in_(scope))
+            .cte("steps"))
 
 
 def cycle_times(scope, start: date, end: date) -> dict:
