@@ -5,9 +5,8 @@ from crm.api.feature import feature as api
 from crm.attachments.feature import feature as attachments
 from crm.audit.feature import feature as audit
 from crm.auth.feature import feature as auth
-from crm.core.features import Feature, NavEntry
-from crm.core.i18n import N_
 from crm.followups.feature import feature as followups
+from crm.funnel.feature import feature as funnel
 from crm.main.feature import feature as main
 from crm.payouts.feature import feature as payouts
 from crm.pipeline.feature import feature as pipeline
@@ -17,8 +16,5 @@ from crm.reports.feature import feature as reports
 from crm.screening.feature import feature as screening
 from crm.trips.feature import feature as trips
 
-# Capabilities on the menu before they are built: shown greyed out, so users see what is coming.
-planned = Feature(name="planned", nav=(NavEntry(None, N_("招商漏斗"), 60),))
-
 FEATURES = [audit, auth, reference, projects, screening, pipeline, followups, attachments, trips, payouts, main, admin,
-            reports, api, planned]
+            reports, funnel, api]

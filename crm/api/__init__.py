@@ -8,6 +8,7 @@ from crm.api import (  # noqa: E402,F401  (routes register on import)
     attachments,
     auth,
     followups,
+    funnel,
     openapi,
     payouts,
     projects,

@@ -9,6 +9,7 @@ from flask import current_app
 
 from crm.api import bp, inputs, schemas
 from crm.api.base import doc
+from crm.api.funnel import FunnelSchema
 from crm.core.schema import DecimalText
 from crm.payouts import schemas as payout_schemas
 
@@ -28,6 +29,7 @@ RESOURCES = {
     "Attachment": schemas.AttachmentSchema, "Screening": schemas.ScreeningSchema,
     "ReferenceList": schemas.ReferenceListSchema, "Policy": schemas.PolicySchema, "Error": schemas.ErrorSchema,
     "Payout": payout_schemas.PayoutSchema,
+    "Funnel": FunnelSchema,
 }
 INPUTS = {
     "TokenRequest": inputs.TokenRequestSchema, "ProjectInput": inputs.project_input(),
@@ -67,6 +69,7 @@ def build_components() -> dict:
 PARAMS = {
     **{name: {"name": name, "in": "query", "schema": {"type": "string"}}
        for name in ("stage", "status", "source", "q", "tier", "sort", "dir")},
+    **{name: {"name": name, "in": "query", "schema": {"type": "string", "format": "date"}} for name in ("from", "to")},
     **{name: {"name": name, "in": "query", "schema": {"type": "integer"}}
        for name in ("unit_id", "chain_id", "lead_leader_id")},
     # the payout ledger's filters (crm/payouts/queries.py)

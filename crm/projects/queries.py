@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -38,6 +39,15 @@ class ProjectFilters:
     created_to: date | None = None
     signed_from: date | None = None
     signed_to: date | None = None
+    # The funnel's drill-down (crm/funnel/ledger.py applies them): the projects behind one figure.
+    entered_stage: str | None = None
+    entered_from: date | None = None
+    entered_to: date | None = None
+    converted_by: date | None = None
+    current_stage_at: str | None = None
+    current_on: date | None = None
+    unit_tree_id: int | None = None
+    investment_below: Decimal | None = None
     q: str | None = None
     sort: str = "updated"
     desc: bool = True
@@ -54,12 +64,20 @@ class ProjectFilters:
             tier=e.run("tier", p.choice, args.get("tier"), "tier", SizeTier.codes(), required=False, label=_("规模")),
             source=e.run("source", p.choice, args.get("source"), "source", Source.codes(), required=False,
                          label=_("项目来源")),
+            entered_stage=e.run("entered_stage", p.choice, args.get("entered_stage"), "entered_stage",
+                                Stage.codes(), required=False, label=_("阶段")),
+            current_stage_at=e.run("current_stage_at", p.choice, args.get("current_stage_at"), "current_stage_at",
+                                   Stage.codes(), required=False, label=_("阶段")),
+            investment_below=e.run("investment_below", p.decimal, args.get("investment_below"), "investment_below",
+                                   label=_("总投资")),
             q=e.run("q", p.text, args.get("q"), "q", max_length=100, label=_("关键词")),
         )
         f.sort, f.desc = web_sort(args, SORTS, "updated")
-        for name, label in (("unit_id", _("责任单位")), ("chain_id", _("产业链")), ("lead_leader_id", _("包保领导"))):
+        for name, label in (("unit_id", _("责任单位")), ("chain_id", _("产业链")), ("lead_leader_id", _("包保领导")),
+                            ("unit_tree_id", _("责任单位"))):
             setattr(f, name, e.run(name, p.ref_id, args.get(name), name, label=label))
-        for name in ("created_from", "created_to", "signed_from", "signed_to"):
+        for name in ("created_from", "created_to", "signed_from", "signed_to", "entered_from", "entered_to",
+                     "converted_by", "current_on"):
             setattr(f, name, e.run(name, p.a_date, args.get(name), name, label=_("日期")))
         e.raise_if_any(_("筛选条件有误。"))
         return f
@@ -72,7 +90,8 @@ class ProjectFilters:
             if fld.name == "desc":
                 out["dir"] = "desc" if value else "asc"
             elif value not in (None, ""):
-                out[fld.name] = value.isoformat() if isinstance(value, date) else value
+                out[fld.name] = value.isoformat() if isinstance(value, date) else str(value) if isinstance(
+                    value, Decimal) else value
         return out
 
 

@@ -1,0 +1,120 @@
+"""One funnel report: the stages this period and the same period last year (同比), the rankings
+and the cycle times. The page, the API, the charts and the Excel export all read this."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from crm.domain import Stage
+from crm.extensions import db
+from crm.funnel.counting import BANDS, current_by_unit, monthly_entries, stage_figures
+from crm.funnel.cycles import cycle_times
+from crm.funnel.filters import FunnelFilters, projects_in_scope
+from crm.reference.models import Chain
+from crm.units.models import Unit
+
+FIGURE_KEYS = ("entered", "entered_investment_wan", "current", "conversion", "median_days_to_next")
+# What the rankings rank: leads, approvals, signings, starts (entries) and the signed investment.
+RANKED = (("leads", Stage.TALKS, "entered"), ("approvals", Stage.APPROVED, "entered"),
+          ("signings", Stage.SIGNED, "entered"), ("starts", Stage.STARTED, "entered"),
+          ("signed_investment_wan", Stage.SIGNED, "investment"))
+
+
+@dataclass
+class FunnelReport:
+    filters: FunnelFilters
+    stages: list[dict]
+    rankings: dict[str, list[dict]] = field(default_factory=dict)
+    totals: dict = field(default_factory=dict)
+    cycle_times: dict = field(default_factory=dict)
+    current_by_unit: list = field(default_factory=list)
+    monthly: list = field(default_factory=list)
+    unit_names: dict = field(default_factory=dict)
+    scope: object = None
+
+    def as_json(self) -> dict:
+        return {"from": self.filters.start.isoformat(), "to": self.filters.end.isoformat(),
+                "stages": [{k: _json(s[k]) for k in ("stage", *FIGURE_KEYS)}
+                           | {"last_year": {k: _json(s["last_year"][k]) for k in FIGURE_KEYS}} for s in self.stages],
+                "rankings": {dim: [{k: _json(v) for k, v in row.items()} for row in rows]
+                             for dim, rows in self.rankings.items()},
+                "totals": {k: _json(v) for k, v in self.totals.items()},
+                "cycle_times": self.cycle_times}
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01")))
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    return value
+
+
+def change(now, before) -> float | None:
+    """同比: the % change from last year's figure, None when last year's was zero or missing."""
+    if now is None or not before:
+        return None
+    return round((float(now) - float(before)) / float(before) * 100, 1)
+
+
+def build_report(actor, f: FunnelFilters) -> FunnelReport:
+    scope = projects_in_scope(actor, f)
+    stages, rows = stage_figures(scope, f.start, f.end)
+    ly = f.last_year()
+    last_stages, last_rows = stage_figures(scope, ly.start, ly.end)
+    for now, before in zip(stages, last_stages, strict=True):
+        now["last_year"] = {k: before[k] for k in FIGURE_KEYS}
+        now["change"] = {k: change(now[k], before[k]) for k in FIGURE_KEYS}
+    report = FunnelReport(f, stages)
+    report.scope = scope
+    report.rankings, report.totals = rankings(rows, last_rows)
+    report.cycle_times = cycle_times(scope, f.start, f.end)
+    return report
+
+
+def add_chart_data(report: FunnelReport, scope=None) -> FunnelReport:
+    """The charts' extra figures (two queries): stage counts by unit, monthly signings and starts
+    over the 24 months ending with the period."""
+    f = report.filters
+    scope = scope if scope is not None else report.scope
+    report.current_by_unit = current_by_unit(scope, f.end)
+    first = date(f.end.year - 2 + (f.end.month // 12), f.end.month % 12 + 1, 1)
+    report.monthly = monthly_entries(scope, first, f.end, (Stage.SIGNED.value, Stage.STARTED.value))
+    report.unit_names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
+    return report
+
+
+def _measures(rows, key_index: int) -> dict:
+    """key -> {leads, approvals, ...} summed over the grouped entered rows."""
+    out: dict = defaultdict(lambda: {name: 0 for name, _s, _m in RANKED} | {"signed_investment_wan": Decimal(0)})
+    for stage, *keys, count, investment in ((r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows):
+        key = keys[key_index] if key_index >= 0 else "all"
+        for name, ranked_stage, measure in RANKED:
+            if stage == ranked_stage.value:
+                out[key][name] += Decimal(investment) if measure == "investment" else count
+    return out
+
+
+def rankings(rows, last_rows) -> tuple[dict, dict]:
+    """By unit, by chain and by size band, each with last year's figures; plus the totals, which
+    every breakdown adds up to (a test checks it)."""
+    units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
+    chains = dict(db.session.execute(select(Chain.id, Chain.name)).all())
+    names = {"unit": lambda k: units.get(k, ""), "chain": lambda k: chains.get(k) if k else None,
+             "band": lambda k: k}
+    out = {}
+    for dim, index in (("unit", 0), ("chain", 1), ("band", 2)):
+        now, before = _measures(rows, index), _measures(last_rows, index)
+        keys = [code for code, _lo, _hi in BANDS] if dim == "band" else set(now) | set(before)
+        table = [{"key": key, "name": names[dim](key), **now[key],
+                  "last_year": dict(before[key])} for key in keys]
+        if dim != "band":
+            table.sort(key=lambda r: (-r["signings"], -r["signed_investment_wan"], -r["leads"], str(r["name"])))
+        out[dim] = table
+    total, total_before = _measures(rows, -1)["all"], _measures(last_rows, -1)["all"]
+    return out, {**total, "last_year": dict(total_before)}
