@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from crm.auth.models import User
+from crm.domain import Stage
 from crm.extensions import db
 from crm.pipeline.models import Contract, LandSupply, MeetingApproval, Permit, Transition
 from crm.pipeline.permits import missing_permits, required_permit_kinds
-from crm.projects.constants import stage_index
 from crm.projects.models import Project
 from crm.screening.current import meeting_problem, signed_screening
 from tests.conftest import csrf_token
@@ -47,13 +48,13 @@ def test_every_project_passes_its_gates(generated):
             assert dates == sorted(dates), project.id
         else:
             assert (project.stage, project.status) == ("talks", "active")
-        reached = stage_index(project.stage)
+        reached = Stage(project.stage).index
         approval = db.session.scalar(select(MeetingApproval).where(MeetingApproval.project_id == project.id))
-        if reached >= stage_index("approved"):
+        if reached >= Stage.APPROVED.index:
             assert approval is not None
             assert meeting_problem(project, approval.meeting_date) is None, project.id
             assert signed_screening(project, by=approval.meeting_date).id == approval.screening_id
-        if reached >= stage_index("signed"):
+        if reached >= Stage.SIGNED.index:
             contract = db.session.scalar(select(Contract).where(Contract.project_id == project.id,
                                                                 Contract.voided_by_id.is_(None)))
             assert sum((c.amount_wan for c in contract.commitments), Decimal(0)) == contract.contract_investment_wan
@@ -61,7 +62,7 @@ def test_every_project_passes_its_gates(generated):
             required = {pm.kind for pm in db.session.scalars(select(Permit).where(
                 Permit.project_id == project.id, Permit.required.is_(True)))}
             assert required == required_permit_kinds(project), project.id
-        if reached >= stage_index("started"):
+        if reached >= Stage.STARTED.index:
             start = next(t.effective_date for t in transitions if t.to_stage == "started" and t.kind == "advance")
             assert missing_permits(project, start) == [], project.id
             land = db.session.scalar(select(LandSupply).where(LandSupply.project_id == project.id))
@@ -69,8 +70,6 @@ def test_every_project_passes_its_gates(generated):
 
 
 def test_pages_answer_for_leader_and_staff(generated, client, api):
-    from crm.auth.models import User
-
     staff_unit = db.session.scalar(select(User.unit_id).where(User.username == "staff_a"))
     for username in ("leader", "staff_a"):
         # A project the user may see: any for the leader, one of unit A's for staff_a.
@@ -102,8 +101,6 @@ def test_refuses_a_production_configuration(app):
 
 def test_new_records_follow_the_generated_ids(generated, client, api):
     """PostgreSQL sequences were moved past the explicit ids: the services can add records."""
-    from crm.auth.models import User
-
     staff = db.session.scalar(select(User).where(User.username == "staff_a"))
     response = api.login("staff_a").post("/api/v1/projects", json={
         "name": "基准测试后新登记项目", "investor_name": "新登记科技有限公司", "industry_code": "39",

@@ -19,7 +19,8 @@ from pypinyin import Style, lazy_pinyin
 from crm.bench.audit import AuditTrail
 from crm.demo.catalog import FOLLOW_UP_NOTES, NEXT_ACTIONS, PRODUCTS
 from crm.demo.pipeline import TARGET_STAGES, DemoPipeline
-from crm.pipeline.permits import EIA_SECTIONS, PERMIT_LABELS, energy_review_tier
+from crm.domain import EnergyTier, PermitKind
+from crm.pipeline.permits import EIA_SECTIONS
 from crm.projects.identity import normalise_company_name
 from crm.screening.scoring import Inputs, screen
 
@@ -254,7 +255,7 @@ class ProjectBuilder(DemoPipeline):
                                           "condition_stage": stage, "description": text}, stamp)
         self.permits = []
         required = self._required_permits()
-        for kind in PERMIT_LABELS:
+        for kind in PermitKind.codes():
             self.permits.append(self._row("permits", {
                 "project_id": p["id"], "kind": kind, "required": kind in required, "due_date": start,
                 "done_date": None, "reference_no": None, "note": None, "created_at": stamp, "updated_at": stamp}, stamp))
@@ -268,7 +269,7 @@ class ProjectBuilder(DemoPipeline):
             kinds |= {"planning", "construction"}
         if self.city.sections[p["industry_code"]] in EIA_SECTIONS:
             kinds.add("eia")
-        if energy_review_tier(p["annual_energy_tce"], p["annual_electricity_wan_kwh"]) != "none":
+        if EnergyTier.of(p["annual_energy_tce"], p["annual_electricity_wan_kwh"]) != EnergyTier.NONE:
             kinds.add("energy_review")
         return kinds
 
