@@ -82,11 +82,12 @@ def stalled_rows(actor, today: date | None = None) -> dict:
     def talks_since(project, last):
         return (today - (last or local_date(project.created_at))).days - talks_days
 
+    rows = {kind: lists.pages[kind].items for kind in lists.pages}
     return {
-        "signed_not_started": [(p, due, (today - due).days) for p, due in lists.signed_not_started],
-        "approved_not_signed": [(p, on, (today - on).days - approved_days) for p, on in lists.approved_not_signed],
-        "talks_without_follow_up": [(p, last, talks_since(p, last)) for p, last in lists.talks_without_follow_up],
+        "signed_not_started": [(p, due, (today - due).days) for p, due in rows["signed_not_started"]],
+        "approved_not_signed": [(p, on, (today - on).days - approved_days) for p, on in rows["approved_not_signed"]],
+        "talks_without_follow_up": [(p, last, talks_since(p, last)) for p, last in rows["talks_without_follow_up"]],
         "overdue_permits": [(p, f"{PermitKind(permit.kind).title} {permit.due_date}", (today - permit.due_date).days)
-                            for p, permit in lists.overdue_permits],
-        "truncated": lists.truncated, "total": lists.total,
+                            for p, permit in rows["overdue_permits"]],
+        "totals": {kind: page.total for kind, page in lists.pages.items()}, "total": lists.total,
     }
