@@ -19,6 +19,9 @@ SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "hei
 
 
 def _login(page, live_server, username):
+    # Leave the page first: a request still in flight (the due-date lookup) would set the session
+    # cookie again after it was cleared, and the next sign-in would find the last user still in.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(f"{live_server}/login")
     page.get_by_label("用户名").fill(username)
