@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from crm.attachments import services
 from crm.attachments.forms import AttachmentArchiveForm, AttachmentForm
-from crm.core.forms import run_service
+from crm.core.forms import flash_form_errors, run_service
 from crm.core.permissions import Action
 from crm.projects.access import project_for
 
@@ -16,14 +16,6 @@ bp = Blueprint("attachments", __name__)
 def project_section_url(project_id: int) -> str:
     """The attachments section of the project page."""
     return url_for("projects.detail", project_id=project_id, _anchor="attachments")
-
-
-def _flash_form_errors(form) -> None:
-    for name, messages in form.errors.items():
-        if name == "csrf_token":
-            messages = [_("页面已过期或来源不明，请刷新后重新提交。")]
-        for message in messages:
-            flash(str(message), "danger")
 
 
 def download_response(attachment, path):
@@ -47,7 +39,7 @@ def upload(project_id: int):
     ):
         flash(_("附件已上传。"), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(project_section_url(project.id))
 
 
@@ -68,5 +60,5 @@ def archive(attachment_id: int):
     ):
         flash(_("附件已归档，文件仍保留备查。"), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(project_section_url(attachment.project_id))

@@ -28,6 +28,15 @@ def apply_service_errors(form, err: ServiceError) -> None:
         flash(err.message, "danger")
 
 
+def flash_form_errors(form) -> None:
+    """A one-button form posted from a page it redirects back to: its errors become flashed messages."""
+    for name, messages in form.errors.items():
+        if name == "csrf_token":
+            messages = [_l("页面已过期或来源不明，请刷新后重新提交。")]
+        for message in messages:
+            flash(str(message), "danger")
+
+
 class ServiceResult:
     """What `run_service` returns: true when the service succeeded, with its return value."""
 

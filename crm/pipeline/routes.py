@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from crm.core.forms import run_service
+from crm.core.forms import flash_form_errors, run_service
 from crm.core.permissions import Action
 from crm.domain import ListKind, Move
 from crm.pipeline import permits as permit_rules
@@ -46,9 +46,7 @@ def complete_permit(permit_id: int):
     if form.validate_on_submit() and run_service(
             form, lambda: permit_rules.complete_permit(current_user, permit, form.data, form.version.data)):
         flash(_("审批手续已登记办结。"), "success")
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "danger")
+    flash_form_errors(form)
     return redirect(url_for("projects.detail", project_id=permit.project_id) + "#permits")
 
 
@@ -60,7 +58,5 @@ def correct_permit(permit_id: int):
     if form.validate_on_submit() and run_service(
             form, lambda: permit_rules.correct_permit(current_user, permit, form.data, form.version.data)):
         flash(_("审批手续办结信息已更正。"), "success")
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "danger")
+    flash_form_errors(form)
     return redirect(url_for("projects.detail", project_id=permit.project_id) + "#permits")
