@@ -3,7 +3,7 @@ of other features (pipeline, screening, follow-ups, documents) come through the 
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, String, literal, select, tuple_, union_all
 from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEntry
@@ -17,24 +17,25 @@ from crm.projects.services import possible_duplicates
 NOT_PROJECT_RECORDS = {"investor_links"}  # a ruling on two projects belongs to neither's history
 
 
-def _record_conditions(project_id: int) -> list:
-    """(record type, ids) of every record that belongs to the project: rows of tables with a
-    project_id, and rows of tables hanging off those (e.g. a contract's commitments)."""
+def _record_keys(project_id: int):
+    """(record type, id) of the project and of every record that belongs to it — rows of tables with a
+    project_id, and rows of tables hanging off those (e.g. a contract's commitments) — as one UNION ALL.
+    Matched as a pair against ix_audit_entries_record, the history is an index lookup per record
+    (an OR of per-table IN conditions made PostgreSQL walk the whole audit table backwards)."""
     owned = {t.name: t for t in db.metadata.sorted_tables if "project_id" in t.c and t.name not in NOT_PROJECT_RECORDS}
-    conditions = []
+    parts = [select(literal(Project.__tablename__, String).label("record_type"),
+                    literal(project_id, Integer).label("record_id"))]
     for table in owned.values():
-        ids = select(table.c.id).where(table.c.project_id == project_id)
-        conditions.append((AuditEntry.record_type == table.name) & AuditEntry.record_id.in_(ids))
+        parts.append(select(literal(table.name, String), table.c.id).where(table.c.project_id == project_id))
     for child in db.metadata.sorted_tables:
         if child.name in owned or "id" not in child.c:
             continue
         for fk in child.foreign_keys:
             parent = owned.get(fk.column.table.name)
             if parent is not None and fk.parent.table is child:
-                ids = (select(child.c.id).join(parent, fk.parent == fk.column)
-                       .where(parent.c.project_id == project_id))
-                conditions.append((AuditEntry.record_type == child.name) & AuditEntry.record_id.in_(ids))
-    return conditions
+                parts.append(select(literal(child.name, String), child.c.id).join(parent, fk.parent == fk.column)
+                             .where(parent.c.project_id == project_id))
+    return union_all(*parts).subquery("project_records")
 
 
 def history_query(project: Project):
@@ -45,8 +46,8 @@ def history_query(project: Project):
 
 def history_condition(project: Project):
     """Where-clause of the entries of the project and of the records that belong to it."""
-    conditions = [(AuditEntry.record_type == Project.__tablename__) & (AuditEntry.record_id == project.id)]
-    return or_(*conditions, *_record_conditions(project.id))
+    keys = _record_keys(project.id)
+    return tuple_(AuditEntry.record_type, AuditEntry.record_id).in_(select(keys.c.record_type, keys.c.record_id))
 
 
 def project_history(project: Project, page: int = 1):
