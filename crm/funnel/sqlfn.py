@@ -12,7 +12,7 @@ from sqlalchemy import Date, Integer, String, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from crm.core.dates import _zone
+from crm.core.dates import bureau_zone
 
 
 class local_day(FunctionElement):  # noqa: N801 (a SQL function reads as one)
@@ -24,7 +24,7 @@ class local_day(FunctionElement):  # noqa: N801 (a SQL function reads as one)
 
 @compiles(local_day, "postgresql")
 def _local_day_pg(element, compiler, **kw):
-    zone = _zone().key.replace("'", "")
+    zone = bureau_zone().key.replace("'", "")
     return f"CAST(timezone('{zone}', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
@@ -32,7 +32,7 @@ def _local_day_pg(element, compiler, **kw):
 def _local_day_sqlite(element, compiler, **kw):
     # SQLite stores the UTC wall time; the bureau's zone (China) has no daylight saving, so a
     # fixed offset is exact.
-    offset = datetime.now(_zone()).utcoffset()
+    offset = datetime.now(bureau_zone()).utcoffset()
     hours = int(offset.total_seconds() // 3600) if offset else 0
     return f"date({compiler.process(element.clauses, **kw)}, '{hours:+d} hours')"
 

@@ -27,12 +27,8 @@ def _document_context(title: str) -> dict:
 
 def _pdf(html: str, filename: str) -> Response:
     response = Response(render_pdf(html), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(filename)}"
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def _quote(name: str) -> str:
-    return quote(name)
 
 
 @bp.get("/projects/<int:project_id>/brief.pdf")
