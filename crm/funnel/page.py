@@ -72,10 +72,11 @@ def ranking_url(f: FunnelFilters, dim: str, key, measure: str, last_year: bool =
     return entered_url(period, RANKED_STAGE[measure].value, **extra)
 
 
-def stalled_rows(actor, today: date | None = None) -> dict:
-    """The home page's four stalled lists (crm/main/stalled.py), each row with its days overdue."""
+def stalled_rows(actor, today: date | None = None, within=None) -> dict:
+    """The home page's four stalled lists (crm/main/stalled.py), each row with its days overdue;
+    `within` (a report's scope) narrows them to the report's projects."""
     today = today or local_today()
-    lists = stalled_for(actor, today)
+    lists = stalled_for(actor, today, within=within)
     config = current_app.config
     approved_days, talks_days = config.get("STALLED_APPROVED_DAYS", 90), config.get("STALLED_TALKS_DAYS", 60)
 

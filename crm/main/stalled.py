@@ -30,18 +30,21 @@ class StalledLists:
         return sum(page.total for page in self.pages.values())
 
 
-def stalled_for(actor, today: date | None = None, rows: int = 10) -> StalledLists:
-    """Each list's first `rows` and its total: two bounded queries per list, whatever the number of projects."""
+def stalled_for(actor, today: date | None = None, rows: int = 10, within=None) -> StalledLists:
+    """Each list's first `rows` and its total: two bounded queries per list, whatever the number of projects.
+    `within` (a select() of project ids, e.g. a funnel report's filters) narrows every list."""
     today = today or local_today()
-    return StalledLists({kind: fetch_page(stalled_query(actor, kind, today), 1, rows, rows_of_columns=True)
+    return StalledLists({kind: fetch_page(stalled_query(actor, kind, today, within), 1, rows, rows_of_columns=True)
                          for kind in KINDS})
 
 
-def stalled_query(actor, kind: str, today: date | None = None):
+def stalled_query(actor, kind: str, today: date | None = None, within=None):
     """A select() of (project, the date that matters) rows of one stalled list, most overdue first."""
     today = today or local_today()
     config = current_app.config
     active = visible_projects(actor).where(Project.status == Status.ACTIVE).options(selectinload(Project.unit))
+    if within is not None:
+        active = active.where(Project.id.in_(within))
     if kind == "signed_not_started":
         return (active.add_columns(Contract.agreed_start_date)
                 .join(Contract, (Contract.project_id == Project.id) & Contract.voided_by_id.is_(None))

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.core import parsing as p
+from crm.core.dates import local_date
 from crm.core.permissions import scope
 from crm.domain import IncentiveCondition, PayoutKind, PayoutState, Stage, Status, TransitionKind
 from crm.extensions import db
@@ -46,6 +47,8 @@ def _filtered(stmt, user, f: dict):
         stmt = stmt.where(Payout.unit_id == f["unit_id"])
     if f.get("period"):
         stmt = stmt.where(Payout.period == f["period"])
+    if f.get("project_ids") is not None:  # a select() of project ids (a report's scope); never from a query string
+        stmt = stmt.where(Payout.project_id.in_(f["project_ids"]))
     if f.get("recipient_id"):
         credited = select(PayoutRecipient.payout_id).where(PayoutRecipient.user_id == f["recipient_id"])
         stmt = stmt.where(or_(Payout.id.in_(credited), Payout.reverses_id.in_(credited)))
@@ -151,6 +154,35 @@ def approved_not_paid(user, today: date) -> list[Waiting]:
                                  .order_by(Payout.decided_on, Payout.id)).all()
     return [Waiting(o.project, o.term.kind if o.term else _("招商奖励"), o.decided_on, _days(o.decided_on, today),
                     payout=o) for o in payouts]
+
+
+@dataclass
+class PeriodSummary:
+    """Payouts for a report: paid in the period, and what waits today (applied; approved, not paid)."""
+    paid_count: int
+    paid_wan: Decimal
+    applied: Totals  # awaiting approval
+    approved: Totals  # approved, not yet paid
+    applied_oldest_days: int | None
+    approved_waiting: list[Waiting]  # longest waiting first
+
+
+def period_summary(user, start: date, end: date, today: date, project_ids=None, rows: int = 10) -> PeriodSummary:
+    """Four bounded queries whatever the number of payouts; `project_ids` narrows to a report's projects."""
+    f = {"project_ids": project_ids}
+    paid = db.session.execute(_filtered(  # payments that stand (a reversed one and its reversal are not counted)
+        select(func.count(Payout.id), func.coalesce(func.sum(Payout.amount_wan), 0))
+        .where(Payout.paid_date >= start, Payout.paid_date <= end), user, f | {"state": PayoutState.PAID})).one()
+    waiting = {state: ledger_totals(user, f | {"state": state}) for state in (PayoutState.APPLIED, PayoutState.APPROVED)}
+    first_applied = db.session.scalar(_filtered(select(func.min(Payout.created_at)), user,
+                                                f | {"state": PayoutState.APPLIED}))
+    approved = db.session.scalars(ledger_stmt(user, f | {"state": PayoutState.APPROVED}).order_by(None)
+                                  .order_by(Payout.decided_on, Payout.id).limit(rows)).all()
+    return PeriodSummary(
+        paid[0], Decimal(paid[1]).quantize(Decimal("0.01")), waiting[PayoutState.APPLIED],
+        waiting[PayoutState.APPROVED], _days(local_date(first_applied), today) if first_applied else None,
+        [Waiting(o.project, o.term.kind if o.term else _("招商奖励"), o.decided_on, _days(o.decided_on, today),
+                 payout=o) for o in approved])
 
 
 def _days(since: date | None, today: date) -> int | None:

@@ -16,6 +16,7 @@ from crm.core.models import utcnow
 from crm.domain import Stage, Status, Verdict
 from crm.extensions import db
 from crm.followups.services import follow_ups_for
+from crm.payouts.queries import incentive_panel
 from crm.pipeline.page import project_section as pipeline_section
 from crm.projects.access import project_for
 from crm.projects.models import Project
@@ -24,6 +25,7 @@ from crm.reports.models import PrintRecord
 from crm.screening.current import signed_screening
 from crm.screening.models import Screening
 from crm.screening.page import threshold_rows
+from crm.trips.queries import visits_to_project
 
 RECENT_FOLLOW_UPS = 5
 DEFAULT_PACK_LIMIT = 50
@@ -41,6 +43,8 @@ def brief_data(actor, project: Project) -> dict:
         "screening_rows": threshold_rows(screening) if screening is not None else [],
         "recent_follow_ups": follow_ups[:RECENT_FOLLOW_UPS],
         "open_actions": [f for f in follow_ups if f.next_action and f.next_action_done_at is None],
+        "incentive_panel": incentive_panel(project),
+        "trip_visits": visits_to_project(actor, project.id),
     }
 
 
@@ -83,6 +87,16 @@ def awaiting_meeting(actor) -> list[Project]:
             .where(Project.stage == Stage.TALKS, Project.status == Status.ACTIVE,
                    Screening.verdict.in_([v for v in Verdict if v.passes]))
             .options(selectinload(Project.unit)).order_by(Project.id).limit(MAX_QUEUE))
+    return list(db.session.scalars(stmt))
+
+
+def selected_projects(actor, args) -> list[Project]:
+    """The projects ticked in the ledger (`?project_id=…`), those the actor may read, in ledger order of
+    their ids; anything that is not an id is ignored here (the pack itself refuses it by name)."""
+    ids = {int(raw) for raw in args.getlist("project_id")[:MAX_QUEUE] if str(raw).isdigit() and len(str(raw)) < 12}
+    if not ids:
+        return []
+    stmt = visible_projects(actor).where(Project.id.in_(ids)).options(selectinload(Project.unit)).order_by(Project.id)
     return list(db.session.scalars(stmt))
 
 

@@ -62,12 +62,16 @@ def _lead_stages(trips: list[Trip]) -> dict[int, Stage]:
         select(Project.id, Project.stage).where(Project.id.in_(ids), Project.archived_at.is_(None))).all()}
 
 
-def trip_figures(user, date_from: date, date_to: date, unit_id: int | None = None) -> Figures:
-    """Trips that started in the period and were approved (or reported), as `user` may see them."""
+def trip_figures(user, date_from: date, date_to: date, unit_id: int | None = None,
+                 unit_ids: set[int] | None = None) -> Figures:
+    """Trips that started in the period and were approved (or reported), as `user` may see them;
+    of one unit, or of several (`unit_ids`: a unit and the units under it, as the funnel filters)."""
     stmt = visible_trips(user).where(Trip.state.in_(COUNTED), Trip.start_date >= date_from,
                                      Trip.start_date <= date_to)
     if unit_id:
         stmt = stmt.where(Trip.unit_id == unit_id)
+    if unit_ids is not None:
+        stmt = stmt.where(Trip.unit_id.in_(unit_ids or {-1}))
     trips = list(db.session.scalars(with_people(stmt).order_by(Trip.start_date, Trip.id)))
     stages = _lead_stages(trips)
     units: dict[int, Row] = {}

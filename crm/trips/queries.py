@@ -8,14 +8,14 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from crm.auth.models import User
 from crm.core import parsing as p
 from crm.core.permissions import Action, Duty, can, roles_for, scope
 from crm.domain import TripState
 from crm.extensions import db
-from crm.trips.models import Trip, TripTraveller
+from crm.trips.models import Trip, TripTarget, TripTraveller
 from crm.units.services import live_units
 
 
@@ -62,6 +62,17 @@ def visible_trips(user):
     mine = select(TripTraveller.trip_id).where(TripTraveller.user_id == getattr(user, "id", None))
     scoped = scope(select(Trip.id), user, Trip.unit_id)
     return select(Trip).where(or_(Trip.id.in_(scoped), Trip.id.in_(mine)))
+
+
+def visits_to_project(user, project_id: int, limit: int = 20) -> list[TripTarget]:
+    """The targets linked to a project on trips that happened (approved or reported) and that `user`
+    may read, newest trip first, each with its trip: one query (the project brief lists them)."""
+    readable = visible_trips(user).with_only_columns(Trip.id)
+    stmt = (select(TripTarget).join(Trip, Trip.id == TripTarget.trip_id)
+            .where(TripTarget.project_id == project_id, Trip.state.in_((TripState.APPROVED, TripState.REPORTED)),
+                   Trip.id.in_(readable))
+            .options(contains_eager(TripTarget.trip)).order_by(Trip.start_date.desc(), TripTarget.id).limit(limit))
+    return list(db.session.scalars(stmt).unique())
 
 
 def with_people(stmt):
