@@ -1,6 +1,18 @@
 """Project web views: ledger, export, project page, forms. Thin: the services hold the rules."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -48,9 +60,12 @@ def ledger():
 @login_required
 def export():
     filters = _filters()
-    workbook = ledger_workbook(ledger_query(current_user, filters))
-    return send_file(workbook, as_attachment=True, download_name="项目台账.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    # Streamed: the rows are read and written while the response is sent (crm/core/excel.py).
+    body = stream_with_context(ledger_workbook(ledger_query(current_user, filters)))
+    response = Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers.set("Content-Disposition", "attachment", filename="xlsx",
+                         **{"filename*": "UTF-8''" + quote("项目台账.xlsx")})  # what send_file would say
+    return response
 
 
 def _project_form(project=None) -> ProjectForm:
