@@ -67,11 +67,3 @@ def home_figures(actor, today: date | None = None) -> tuple[dict[str, StageFigur
     year = YearFigures(sum(int(r[3]) for r in rows), sum((Decimal(r[4]) for r in rows), Decimal(0)),
                        sum(int(r[5]) for r in rows), sum((Decimal(r[6]) for r in rows), Decimal(0)), today.year)
     return counts, year
-
-
-def stage_counts(actor) -> dict[str, StageFigure]:
-    return home_figures(actor)[0]
-
-
-def year_figures(actor, today: date | None = None) -> YearFigures:
-    return home_figures(actor, today)[1]

@@ -27,7 +27,7 @@ from crm.projects.access import project_for
 from crm.projects.export import ledger_workbook
 from crm.projects.forms import ArchiveProjectForm, InvestorRulingForm, ProjectForm
 from crm.projects.page import page_data, project_history
-from crm.projects.queries import ProjectFilters, ledger_query, ledger_total_wan, with_list_relations
+from crm.projects.queries import ProjectFilters, ledger_query, ledger_totals, with_list_relations
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 PER_PAGE = 50
@@ -47,11 +47,12 @@ def ledger():
     filters = _filters()
     page = web_page_number()
     stmt = ledger_query(current_user, filters)
-    result = fetch_page(with_list_relations(stmt), page, PER_PAGE)
-    rows, total = result.items, result.total
+    total, total_wan = ledger_totals(stmt)  # exact, filtered or not: what "共 N 条" and the total row say
+    result = fetch_page(with_list_relations(stmt), page, PER_PAGE, total=total)
+    rows = result.items
     return render_template(
         "projects/ledger.html", projects=rows, total=total, page=page, per_page=PER_PAGE, filters=filters,
-        total_wan=ledger_total_wan(stmt),
+        total_wan=total_wan,
         args=filters.as_args(), units=choices.filter_unit_choices(current_user), chains=choices.chain_choices()[1:],
         leaders=choices.leader_choices()[1:])
 
