@@ -44,7 +44,8 @@ class Floor:
         return contextvars.Context().run(method, *args, **kwargs)
 
     def _get(self, url: str, **kwargs):
-        return self._run(self.client.get, url, **kwargs)
+        # Buffered: a streamed body (the ledger export) runs its SQL inside the request, where it is captured.
+        return self._run(self.client.get, url, buffered=True, **kwargs)
 
     def ids(self) -> dict:
         """The project with the longest history, and a created_from date that exports ~10,000 rows."""

@@ -102,6 +102,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered: a streamed body (the ledger export) is read inside the request's own context, as a
+        # WSGI server reads it, not later in the test's.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

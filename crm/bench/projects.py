@@ -308,6 +308,7 @@ class ProjectBuilder(DemoPipeline):
     def _follow_ups(self, created: date) -> None:
         rng, (owner_id, owner_name) = self.rng, self.owner
         span = max((self.today - created).days - 1, 0)
+        self.p["last_follow_up_on"] = None  # what crm/followups/services.py keeps: the latest live one's date
         for _ in range(rng.randint(5, 15)):
             on = created + timedelta(days=rng.randint(0, span))
             row = {"project_id": self.p["id"], "followed_on": on,
@@ -325,6 +326,7 @@ class ProjectBuilder(DemoPipeline):
                 row |= {"next_action_done_at": done, "version": 2, "updated_at": done}
                 self.audit.update("follow_ups", row["id"], {"next_action_done_at": [None, done]}, done)
             self.last = max(self.last, on)
+            self.p["last_follow_up_on"] = max(self.p["last_follow_up_on"] or on, on)
 
     def _edits(self, created: date) -> None:
         """A few later corrections of the figures staff typed, as the edit form records them."""

@@ -51,12 +51,14 @@ def api_page_args() -> tuple[int, int]:
     return page, per_page
 
 
-def fetch_page(stmt, page: int, per_page: int, rows_of_columns: bool = False) -> Page:
+def fetch_page(stmt, page: int, per_page: int, rows_of_columns: bool = False, total: int | None = None) -> Page:
     """One page of `stmt` (ordered by the caller) and the total it pages through; the items are the
-    first column's values, or whole rows with `rows_of_columns` (e.g. a project and its due date)."""
+    first column's values, or whole rows with `rows_of_columns` (e.g. a project and its due date).
+    A caller that counted already (with other figures, in one query) passes `total`."""
     if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= API_MAX_PER_PAGE:
         raise ValidationFailed(_("分页参数有误。"))
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     window = stmt.limit(per_page).offset((page - 1) * per_page)
     items = list(db.session.execute(window).all() if rows_of_columns else db.session.scalars(window))
     return Page(items, total, page, per_page)

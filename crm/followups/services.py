@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from crm.auth.models import User
@@ -96,12 +96,27 @@ def _project_of(follow_up: FollowUp) -> Project:
     return db.session.get(Project, follow_up.project_id)
 
 
+def _refresh_last_follow_up(project: Project) -> None:
+    """Recompute projects.last_follow_up_on (the stalled-in-talks list filters on it) from the live
+    follow-ups, so an archive or a corrected date never leaves it stale. A plain UPDATE on purpose: a
+    derived figure, not an edit of the project, so it bumps neither the version (an edit form open
+    elsewhere stays valid) nor updated_at (the ledger's order), and the follow-up's own audit entry
+    already records what changed."""
+    table = Project.__table__
+    latest = (select(func.max(FollowUp.followed_on))
+              .where(FollowUp.project_id == project.id, FollowUp.archived_at.is_(None)).scalar_subquery())
+    db.session.execute(update(table).where(table.c.id == project.id)
+                       .values(last_follow_up_on=latest, updated_at=table.c.updated_at))
+    db.session.expire(project, ["last_follow_up_on"])
+
+
 def add_follow_up(actor: User, project: Project, data: dict, *, today: date | None = None) -> FollowUp:
     _require_writer(actor, project)
     values = _validated(project, data, today or local_today())
     follow_up = FollowUp(project_id=project.id, created_by=actor, **values)
     db.session.add(follow_up)
     db.session.flush()
+    _refresh_last_follow_up(project)
     return follow_up
 
 
@@ -122,6 +137,7 @@ def update_follow_up(actor: User, follow_up: FollowUp, data: dict, version, *, t
     for key, value in values.items():
         setattr(follow_up, key, value)
     db.session.flush()
+    _refresh_last_follow_up(project)  # the date may have been corrected
     return follow_up
 
 
@@ -148,6 +164,7 @@ def archive_follow_up(actor: User, follow_up: FollowUp, version) -> FollowUp:
         raise Conflict(_("该跟进记录已归档。"))
     follow_up.archived_at = utcnow()
     db.session.flush()
+    _refresh_last_follow_up(project)
     return follow_up
 
 

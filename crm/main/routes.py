@@ -11,7 +11,7 @@ from crm.core.web import is_safe_redirect
 from crm.extensions import db
 from crm.followups.services import due_follow_ups
 from crm.main.stalled import KINDS, stalled_for, stalled_query
-from crm.projects.home import stage_counts, year_figures
+from crm.projects.home import home_figures
 from crm.screening.services import awaiting_signoff
 from crm.trips.queries import overdue_reports
 
@@ -23,12 +23,13 @@ HOME_ROWS = 10  # the home page shows the first rows of each list, with its tota
 @login_required
 def home():
     today = local_today()
+    counts, year = home_figures(current_user, today)
     return render_template(
         "main/home.html", user=current_user, today=today,
         due_follow_ups=due_follow_ups(current_user, today),
         stalled=(stalled_for(current_user, today, HOME_ROWS)
                  if can(current_user, Action.REVIEW, current_user.unit_id) else None),
-        counts=stage_counts(current_user), year=year_figures(current_user, today),
+        counts=counts, year=year,
         pending_screenings=(fetch_page(awaiting_signoff(current_user), 1, HOME_ROWS)
                             if can(current_user, Action.SIGN_SCREENING) else None),
         overdue_trips=(overdue_reports(current_user, today)

@@ -201,6 +201,8 @@ class Permit(TimestampMixin, VersionedMixin, db.Model):
     __audited__ = True
     __table_args__ = (
         UniqueConstraint("project_id", "kind", name="uq_permits_project_kind"),
+        # The home page's overdue permits (not done, due before today, most overdue first).
+        Index("ix_permits_open_due", "done_date", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

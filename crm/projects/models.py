@@ -62,6 +62,8 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
         Index("ix_projects_unit_stage", "unit_id", "stage", "status"),
         # The ledger's default order (latest change first) reads this index instead of sorting every row.
         Index("ix_projects_updated", "updated_at", "id"),
+        # The home page's "in talks, no follow-up for 60 days" list filters on these (issue 9).
+        Index("ix_projects_stage_follow_up", "stage", "status", "last_follow_up_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,6 +102,10 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     amounts_changed_after_signing: Mapped[bool] = mapped_column(default=False, info=_label("签约后金额变更"))
     # name, investor and their pinyin initials, lower-cased: what the search box matches.
     search_text: Mapped[str] = mapped_column(String(600), default="")
+    # The date of the latest live (not archived) follow-up, or None: a figure derived from follow_ups,
+    # kept by crm/followups/services.py so the stalled-in-talks list is an index range instead of a
+    # lookup per project. No label: not a field of the record (history, Excel and API leave it out).
+    last_follow_up_on: Mapped[date | None] = mapped_column(Date)
 
     unit: Mapped[Unit] = relationship()
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])

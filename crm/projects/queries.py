@@ -135,7 +135,11 @@ def with_list_relations(stmt):
                         selectinload(Project.lead_leader), selectinload(Project.industry))
 
 
-def ledger_total_wan(stmt):
-    """The total investment of everything the filters select (not just the page shown): one SUM."""
-    rows = stmt.order_by(None).with_only_columns(Project.total_investment_wan).subquery()
-    return db.session.scalar(select(func.coalesce(func.sum(rows.c.total_investment_wan), 0)))
+def ledger_totals(stmt) -> tuple[int, Decimal]:
+    """How many projects the filters select and their total investment (not just the page shown): one
+    pass over the filtered rows, reading only the two columns it needs (the count and the sum used to
+    be two passes over every column)."""
+    rows = stmt.order_by(None).with_only_columns(Project.id, Project.total_investment_wan).subquery()
+    count, wan = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(rows.c.total_investment_wan), 0))).one()
+    return int(count), Decimal(wan)

@@ -1,6 +1,18 @@
 """Project web views: ledger, export, project page, forms. Thin: the services hold the rules."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +27,7 @@ from crm.projects.access import project_for
 from crm.projects.export import ledger_workbook
 from crm.projects.forms import ArchiveProjectForm, InvestorRulingForm, ProjectForm
 from crm.projects.page import page_data, project_history
-from crm.projects.queries import ProjectFilters, ledger_query, ledger_total_wan, with_list_relations
+from crm.projects.queries import ProjectFilters, ledger_query, ledger_totals, with_list_relations
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 PER_PAGE = 50
@@ -35,11 +47,12 @@ def ledger():
     filters = _filters()
     page = web_page_number()
     stmt = ledger_query(current_user, filters)
-    result = fetch_page(with_list_relations(stmt), page, PER_PAGE)
-    rows, total = result.items, result.total
+    total, total_wan = ledger_totals(stmt)  # exact, filtered or not: what "共 N 条" and the total row say
+    result = fetch_page(with_list_relations(stmt), page, PER_PAGE, total=total)
+    rows = result.items
     return render_template(
         "projects/ledger.html", projects=rows, total=total, page=page, per_page=PER_PAGE, filters=filters,
-        total_wan=ledger_total_wan(stmt),
+        total_wan=total_wan,
         args=filters.as_args(), units=choices.filter_unit_choices(current_user), chains=choices.chain_choices()[1:],
         leaders=choices.leader_choices()[1:])
 
@@ -48,9 +61,12 @@ def ledger():
 @login_required
 def export():
     filters = _filters()
-    workbook = ledger_workbook(ledger_query(current_user, filters))
-    return send_file(workbook, as_attachment=True, download_name="项目台账.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    # Streamed: the rows are read and written while the response is sent (crm/core/excel.py).
+    body = stream_with_context(ledger_workbook(ledger_query(current_user, filters)))
+    response = Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers.set("Content-Disposition", "attachment", filename="xlsx",
+                         **{"filename*": "UTF-8''" + quote("项目台账.xlsx")})  # what send_file would say
+    return response
 
 
 def _project_form(project=None) -> ProjectForm:

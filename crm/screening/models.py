@@ -10,11 +10,13 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -108,6 +110,9 @@ class Screening(VersionedMixin, db.Model):
             "(signed_at IS NOT NULL AND verdict IS NOT NULL AND signed_by_id IS NOT NULL "
             "AND negative_list_confirmed)", name="signed_complete"),
         CheckConstraint(f"verdict <> '{Verdict.CONDITIONAL}' OR conditions IS NOT NULL", name="conditional_has_conditions"),
+        # The home page's "waiting for a sign-off" list, oldest first: a few rows of a large table.
+        Index("ix_screenings_pending", "created_at", "id", sqlite_where=text("signed_at IS NULL AND superseded_at IS NULL"),
+              postgresql_where=text("signed_at IS NULL AND superseded_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
