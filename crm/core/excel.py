@@ -9,16 +9,12 @@ stored before the input rules existed may hold either, so exports clean on the w
 from __future__ import annotations
 
 from itertools import chain, islice
-from zipfile import ZIP_DEFLATED, ZipFile
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._writer import WorksheetWriter
-from openpyxl.writer.excel import ExcelWriter
+
+from crm.core.xlsx_stream import write_xlsx
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,82 +58,23 @@ def finish_sheet(sheet, widths: list[int], number_formats=(), max_width: int = 5
 
 
 # --- Streaming (issue 9): a large export sent while it is written, in flat memory ---------------------
-# openpyxl's write-only workbook writes rows as they come, but saves the sheet to a temporary file and
-# zips everything at the end. Here the sheet's XML goes straight into the zip entry of a zip written to
-# a sink the response drains, so the first bytes leave after the first rows. This leans on two openpyxl
-# internals (WorksheetWriter with an `out` stream, ExcelWriter.write_worksheet), pinned by
-# tests/test_export_stream.py, which opens the result with openpyxl.
+# The sheet's XML is made by crm/core/xlsx_stream.py (openpyxl's per-cell cost made 100,000 rows take
+# minutes) and zipped into a stream the response drains, so the first bytes leave after the first rows.
 
-WIDTH_SAMPLE = 500  # rows read before the column widths are fixed (write-only: <cols> precedes the rows)
-
-
-class _Sink:
-    """A write-only stream the zip writes into; `drain()` hands over what was written since."""
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-
-    def write(self, data) -> int:
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def drain(self) -> bytes:
-        out, self.chunks = b"".join(self.chunks), []
-        return out
-
-
-class _PartsWriter(ExcelWriter):
-    """Writes the workbook's other parts; the sheet's XML is already in the archive."""
-
-    def write_worksheet(self, ws):
-        ws._drawing = SpreadsheetDrawing()
-        ws._rels = ws._writer._rels
-        self.manifest.append(ws)
-
-
-def _styled(sheet, value, number_format=None, bold=False):
-    cell = WriteOnlyCell(sheet, value=value)
-    if number_format:
-        cell.number_format = number_format
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+WIDTH_SAMPLE = 500  # rows read before the column widths are fixed (<cols> precedes the rows)
 
 
 def stream_sheet(title: str, headers: list[str], rows, number_formats=(), max_width: int = 50):
     """Yield the bytes of an .xlsx with one sheet: a bold frozen header (and first column), columns
     as wide as the header and the first rows need, number formats, an autofilter over the data.
-    `rows` is an iterable of lists of cell values; each passes through safe_row here."""
+    `rows` is an iterable of lists of cell values; each passes through safe_row here. A generator
+    itself, so that even the first rows are read while the response streams (in its context)."""
     rows = iter(rows)
     sample = [safe_row(r) for r in islice(rows, WIDTH_SAMPLE)]
     widths = [display_width(h) for h in headers]
     for row in sample:
-        widths = [max(w, display_width(v)) for w, v in zip(widths, row, strict=False)]
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet._id = 1
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), max_width)
-    sheet.freeze_panes = "B2"
-    sink = _Sink()
-    archive = ZipFile(sink, "w", ZIP_DEFLATED, allowZip64=True)
-    with archive.open(sheet.path[1:], "w", force_zip64=True) as part:
-        sheet._writer = WorksheetWriter(sheet, out=part)
-        sheet._writer.write_top()
-        sheet.append([_styled(sheet, h, bold=True) for h in headers])
-        formats = list(number_formats) + [None] * (len(headers) - len(number_formats))
-        count = 1
-        for row in chain(sample, (safe_row(r) for r in rows)):
-            sheet.append([_styled(sheet, v, f) if f and v is not None else v for v, f in zip(row, formats, strict=False)]
-                         if len(row) == len(headers) else row)
-            count += 1
-            if count % WIDTH_SAMPLE == 0:
-                yield sink.drain()
-        if count > 1:
-            sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count}"
-        sheet.close()
-    _PartsWriter(book, archive).save()
-    yield sink.drain()
+        if len(row) == len(headers):  # a closing remark does not widen the first column
+            widths = [max(w, display_width(v)) for w, v in zip(widths, row, strict=True)]
+    widths = [min(max(w + 2, 8), max_width) for w in widths]
+    formats = list(number_formats) + [None] * (len(headers) - len(number_formats))
+    yield from write_xlsx(title, headers, chain(sample, (safe_row(r) for r in rows)), formats, widths)

@@ -60,14 +60,17 @@ def _reader(field: fields.Field, attribute: str):
     reference = field.metadata.get("reference")
     relation = _related(attribute)
     value = attrgetter(attribute)
+    # Labels translated once per export, not once per cell (180,000 gettext calls for 10,000 rows).
     if choices:
-        return (lambda p, _lk: _(choices[str(value(p))]) if value(p) is not None else ""), None
+        titles = {code: _(label) for code, label in choices.items()}
+        return (lambda p, _lk: titles[str(value(p))] if value(p) is not None else ""), None
     if reference:
         return (lambda p, lk: lk[reference].get(value(p), value(p) or "")), None
     if relation:
         return (lambda p, _lk: _shown(getattr(p, relation))), None
     if isinstance(field, fields.Boolean):
-        return (lambda p, _lk: _("是") if value(p) else _("否")), None
+        yes, no = _("是"), _("否")
+        return (lambda p, _lk: yes if value(p) else no), None
     if isinstance(field, Moment):
         return (lambda p, _lk: local_date(value(p)) if value(p) else None), DATE
     if isinstance(field, fields.Date):
