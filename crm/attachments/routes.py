@@ -44,7 +44,10 @@ def upload(project_id: int):
     return redirect(project_section_url(project.id))
 
 
-@bp.post("/<any(trips, payouts):kind>/<int:record_id>/attachments")
+# One rule per owner, all static but the id: a converter in the first segment would lose to the
+# payouts' own /payouts/<id>/<step>.
+@bp.post("/trips/<int:record_id>/attachments", defaults={"kind": "trips"})
+@bp.post("/payouts/<int:record_id>/attachments", defaults={"kind": "payouts"})
 @login_required
 def upload_to(kind: str, record_id: int):
     """Attach a document to a trip or a payout (the owner's check runs in the service)."""
