@@ -12,7 +12,7 @@ from sqlalchemy import select
 from crm.audit.services import start_batch
 from crm.auth.models import User
 from crm.core.dates import local_today
-from crm.domain import IncentiveCondition, PayoutKind, Stage, Status
+from crm.domain import IncentiveCondition, PayoutKind, PayoutState, Stage, Status
 from crm.extensions import db
 from crm.payouts import services
 from crm.payouts.models import Payout
@@ -22,8 +22,8 @@ from crm.projects.models import Project
 
 CENT = Decimal("0.01")
 # (what happens to the investor request, its period)
-INVESTOR = (("applied", "2025年度"), ("approved", "2024年度"), ("paid", "2023年度"), ("rejected", "2025年上半年"),
-            ("reversed", "2022年度"))  # distinct periods: one project may carry them all
+INVESTOR = ((PayoutState.APPLIED, "2025年度"), (PayoutState.APPROVED, "2024年度"), (PayoutState.PAID, "2023年度"),
+            (PayoutState.REJECTED, "2025年上半年"), (PayoutState.REVERSED, "2022年度"))  # distinct periods: one project may carry them all
 
 
 def _user(username: str) -> User:
@@ -50,28 +50,28 @@ def _applicant(project: Project) -> User:
     return owner if owner is not None and owner.unit_id == project.unit_id else _user("staff_a")
 
 
-def _decide(payout: Payout, outcome: str, today: date) -> None:
+def _decide(payout: Payout, outcome: PayoutState, today: date) -> None:
     leader, treasurer = _user("leader"), _user("leader_zhou")
-    if outcome == "applied":
+    if outcome == PayoutState.APPLIED:
         return
     start_batch()
-    if outcome == "rejected":
+    if outcome == PayoutState.REJECTED:
         services.reject_payout(leader, payout, "核定材料不全，请补充实缴税款证明后重新申请", payout.version,
                                today=today - timedelta(days=5))
         return
     services.approve_payout(leader, payout, "同意兑现", payout.version, today=today - timedelta(days=24))
-    if outcome == "approved":
+    if outcome == PayoutState.APPROVED:
         return
     start_batch()
     services.pay_payout(treasurer, payout, (today - timedelta(days=10)).isoformat(),
                         f"记账凭证{today.year}-{payout.id:04d}", payout.version, today=today)
-    if outcome == "reversed":
+    if outcome == PayoutState.REVERSED:
         start_batch()
         services.reverse_payout(treasurer, payout, "重复计算设备投资额，全额冲回后按核定额重新申请", payout.version,
                                 today=today)
 
 
-def _investor(project: Project, outcome: str, period: str, today: date) -> Payout | None:
+def _investor(project: Project, outcome: PayoutState, period: str, today: date) -> Payout | None:
     term = next((t for t in _contract(project).incentive_terms if t.condition_stage == IncentiveCondition.STARTED), None)
     if term is None:
         return None
@@ -95,7 +95,7 @@ def _contributor(project: Project, today: date) -> Payout | None:
         "kind": PayoutKind.CONTRIBUTOR, "period": "开工奖励", "amount_wan": reward.amount_wan,
         "recipients": [{"user_id": applicant.id, "share": "60"}, {"unit_id": project.unit_id, "share": "40"}],
         "note": "项目开工，按招商奖励办法申请"})
-    _decide(payout, "paid", today)
+    _decide(payout, PayoutState.PAID, today)
     return payout
 
 

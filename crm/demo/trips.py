@@ -11,6 +11,7 @@ from sqlalchemy import select
 from crm.audit.services import start_batch
 from crm.auth.models import User
 from crm.core.dates import local_today
+from crm.domain import TripState
 from crm.extensions import db
 from crm.trips import report, services
 from crm.trips.models import Trip
@@ -18,17 +19,17 @@ from crm.trips.models import Trip
 # (key, traveller usernames, approver, (start, end) in days from today, days ahead of the start a
 #  past trip was filed (0: filed today), destination, what happens to it). The travellers' trips never overlap.
 TRIPS = (
-    ("reported", ("staff_a",), "head_a", (-40, -37), 10, ("广东省", "深圳市"), "reported"),
-    ("overdue", ("staff_a2",), "head_a", (-20, -18), 10, ("江苏省", "苏州市"), "approved"),
-    ("late", ("staff_b",), "head_sh", (-2, 1), 0, ("浙江省", "杭州市"), "submitted"),
-    ("approved", ("staff_b",), "head_sh", (5, 7), 0, ("北京市", "北京市"), "approved"),
-    ("submitted", ("staff_a2",), "head_a", (10, 12), 0, ("江苏省", "南京市"), "submitted"),
-    ("draft", ("staff_a",), "head_a", (20, 22), 0, ("上海市", "上海市"), "draft"),
-    ("rejected", ("staff_a",), "head_a", (30, 31), 0, ("安徽省", "合肥市"), "rejected"),
-    ("cancelled", ("staff_a2",), "head_a", (40, 42), 0, ("湖北省", "武汉市"), "cancelled"),
+    ("shenzhen", ("staff_a",), "head_a", (-40, -37), 10, ("广东省", "深圳市"), TripState.REPORTED),
+    ("suzhou", ("staff_a2",), "head_a", (-20, -18), 10, ("江苏省", "苏州市"), TripState.APPROVED),
+    ("hangzhou", ("staff_b",), "head_sh", (-2, 1), 0, ("浙江省", "杭州市"), TripState.SUBMITTED),
+    ("beijing", ("staff_b",), "head_sh", (5, 7), 0, ("北京市", "北京市"), TripState.APPROVED),
+    ("nanjing", ("staff_a2",), "head_a", (10, 12), 0, ("江苏省", "南京市"), TripState.SUBMITTED),
+    ("shanghai", ("staff_a",), "head_a", (20, 22), 0, ("上海市", "上海市"), TripState.DRAFT),
+    ("hefei", ("staff_a",), "head_a", (30, 31), 0, ("安徽省", "合肥市"), TripState.REJECTED),
+    ("wuhan", ("staff_a2",), "head_a", (40, 42), 0, ("湖北省", "武汉市"), TripState.CANCELLED),
 )
 TARGETS = {
-    "reported": [("深圳市鹏程储能科技有限公司", "储能电池包产线落地意向与用地需求"),
+    "shenzhen": [("深圳市鹏程储能科技有限公司", "储能电池包产线落地意向与用地需求"),
                  ("深圳市前湾精密模具有限公司", "汽车模具二期扩产选址"),
                  ("深圳市南岭新材料有限公司", "介绍新材料产业园配套政策")],
 }
@@ -69,22 +70,22 @@ def _one(key, travellers, approver, days, ahead, place, outcome, today: date) ->
     filer = _user(travellers[0])
     start_batch()
     trip = services.create_trip(filer, _filing(key, travellers, start, end, place), today=filed_on)
-    if outcome == "draft":
+    if outcome == TripState.DRAFT:
         return trip
     start_batch()
     late_reason = "临时接到企业邀约，出发前未及报备" if filed_on >= start else None
     services.submit_trip(filer, trip, trip.version, late_reason=late_reason, today=filed_on)
-    if outcome == "submitted":
+    if outcome == TripState.SUBMITTED:
         return trip
     start_batch()
-    if outcome == "rejected":
+    if outcome == TripState.REJECTED:
         services.reject_trip(_user(approver), trip, trip.version, "拜访对象不够具体，请补充企业联系人和洽谈议题后再报")
         return trip
     services.approve_trip(_user(approver), trip, trip.version, "同意，注意收集企业投资意向")
-    if outcome == "cancelled":
+    if outcome == TripState.CANCELLED:
         start_batch()
         services.cancel_trip(filer, trip, trip.version, "企业接待时间调整，行程取消", today=filed_on)
-    elif outcome == "reported":
+    elif outcome == TripState.REPORTED:
         start_batch()
         _report(trip, filer, end + timedelta(days=2))
     return trip
