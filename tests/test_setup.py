@@ -10,6 +10,7 @@ from crm.auth.models import User
 from crm.extensions import db
 from crm.reference.models import Chain, ListItem
 from crm.units.models import Unit
+from tests.conftest import csrf_token
 
 DEMO_ACCOUNTS = {"admin": "admin", "leader": "leader", "viewer": "viewer", "head_a": "unit_head",
                  "staff_a": "staff", "staff_b": "staff"}
@@ -164,3 +165,38 @@ def _assert_reproducible(screening):
     again = screen(Inputs(**figures), thresholds(screening.policy))
     assert again.proposed_verdict == screening.proposed_verdict
     assert again.score.quantize(Decimal("0.01")) == screening.score
+
+
+def test_demo_has_trips_and_payouts_in_every_state(app, runner):
+    from crm.payouts.models import Payout, PayoutRecipient
+    from crm.projects.models import Project
+    from crm.trips.models import Trip, TripTarget
+
+    result = runner.invoke(args=["demo", "load", "--projects", "60"])
+    assert result.exit_code == 0, result.output
+    trips = list(db.session.scalars(select(Trip)))
+    assert {t.state for t in trips} == {"draft", "submitted", "approved", "reported", "rejected", "cancelled"}
+    assert any(t.late and t.late_reason for t in trips)  # a late filing (补报), flagged with its reason
+    reported = next(t for t in trips if t.state == "reported")
+    assert any(t.visited for t in reported.targets) and reported.expenses_wan is not None
+    lead = db.session.scalar(select(TripTarget).where(TripTarget.lead_created.is_(True)))
+    assert lead is not None and db.session.get(Project, lead.project_id).source == "trip"
+
+    payouts = list(db.session.scalars(select(Payout)))
+    investor = {p.state for p in payouts if p.kind == "investor" and p.reverses_id is None}
+    assert investor >= {"applied", "approved", "paid", "rejected", "reversed"}
+    reversal = next(p for p in payouts if p.reverses_id is not None)
+    assert reversal.amount_wan < 0 and db.session.get(Payout, reversal.reverses_id).state == "reversed"
+    reward = next(p for p in payouts if p.kind == "contributor")
+    shares = db.session.scalars(select(PayoutRecipient.share).where(PayoutRecipient.payout_id == reward.id)).all()
+    assert reward.state == "paid" and sum(shares) == 100
+
+
+def test_demo_screens_show_trips_and_payouts_to_the_demo_accounts(app, runner, client):
+    assert runner.invoke(args=["demo", "load", "--projects", "60"]).exit_code == 0
+    token = csrf_token(client.get("/login").text)
+    client.post("/login", data={"username": "staff_a", "password": "Demo@2026", "csrf_token": token})
+    trips = client.get("/trips")
+    assert trips.status_code == 200 and "深圳市" in trips.text
+    payouts = client.get("/payouts")
+    assert payouts.status_code == 200 and "开工奖励" in payouts.text

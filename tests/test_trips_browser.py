@@ -85,3 +85,37 @@ def test_file_approve_report_and_create_a_lead(world, live_server, page, size):
     assert project.source == Source.TRIP and project.investor_name == "宁波示范模具有限公司"
     assert db.session.get(Trip, trip.id).state == TripState.REPORTED
     assert db.session.get(Trip, trip.id).targets[0].project_id == project.id
+
+
+def test_phone_report_sends_a_photo(world, live_server, page, app, tmp_path, monkeypatch):
+    """At 360 px an officer on the road reports the trip with a photo from the phone."""
+    from crm.attachments.services import attachments_of
+    from crm.trips import services
+    from tests.test_attachments import JPEG
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))  # the photo lands in a throwaway folder
+    today = local_today()
+    start, end = today - timedelta(days=3), today - timedelta(days=1)
+    trip = services.create_trip(world.staff_a, {
+        "traveller_ids": [world.staff_a.id], "unit_id": world.unit_a.id, "start_date": start, "end_date": end,
+        "destination_province": "浙江省", "destination_city": "宁波市", "purpose": "走访宁波汽车零部件企业",
+        "targets": [{"company_name": "宁波示范模具有限公司", "topic": "设立华北工厂"}]}, today=start - timedelta(days=5))
+    services.submit_trip(world.staff_a, trip, trip.version, today=start - timedelta(days=5))
+    services.approve_trip(world.head_a, trip, trip.version, "同意")
+    db.session.commit()
+
+    page.set_viewport_size(SIZES["phone"])
+    _login(page, live_server, "staff_a")
+    page.goto(f"{live_server}/trips/{trip.id}/report")
+    page.locator(f'label[for="visited-{trip.targets[0].id}-1"]').click()
+    page.get_by_label("洽谈成果").fill("对方同意下月来考察")
+    page.get_by_label("实际费用（万元）").fill("0.45")
+    page.get_by_label("现场照片、会谈纪要（可多选）").set_input_files(
+        files=[{"name": "会谈现场.jpg", "mimeType": "image/jpeg", "buffer": JPEG}])
+    assert _fits(page), "the report form scrolls sideways"
+    page.get_by_role("button", name="提交外出报告").click()
+    expect(page.get_by_text("外出报告已提交。")).to_be_visible()
+    expect(page.locator("#attachments").get_by_role("link", name="会谈现场.jpg")).to_be_visible()
+    assert _fits(page), "the trip page with its documents scrolls sideways"
+    db.session.expire_all()
+    assert [(a.filename, a.category) for a in attachments_of("trips", trip.id)] == [("会谈现场.jpg", "photo")]

@@ -133,6 +133,8 @@ class AttachmentSchema(ModelSchema):
 
     id = auto_field()
     project_id = auto_field()
+    trip_id = auto_field()
+    payout_id = auto_field()
     category = auto_field()
     filename = auto_field()
     content_type = auto_field()

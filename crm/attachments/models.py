@@ -1,4 +1,9 @@
-"""Documents attached to a project (contracts, minutes, permits, photos), with their checksum."""
+"""Documents attached to a project, a trip or a payout (DOMAIN §8), with their checksum.
+
+Exactly one owner per document, held by the database (CHECK `one_owner`): a trip's photos and a
+payout's voucher are the trip's and the payout's, not their project's. The owner tables are named
+by foreign key only, so this layer imports neither trips nor payouts (they register as owners,
+crm/attachments/owners.py)."""
 
 from datetime import datetime
 
@@ -22,10 +27,16 @@ class Attachment(VersionedMixin, ArchivableMixin, db.Model):
     __table_args__ = (
         CheckConstraint("size_bytes > 0", name="size_positive"),
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        CheckConstraint("(project_id IS NOT NULL AND trip_id IS NULL AND payout_id IS NULL)"
+                        " OR (project_id IS NULL AND trip_id IS NOT NULL AND payout_id IS NULL)"
+                        " OR (project_id IS NULL AND trip_id IS NULL AND payout_id IS NOT NULL)", name="one_owner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    # Exactly one of the three is set (CHECK one_owner).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    trip_id: Mapped[int | None] = mapped_column(ForeignKey("trips.id"), index=True)
+    payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"), index=True)
     category: Mapped[AttachmentCategory] = vocab_column(AttachmentCategory, name="category",
                                                         info={"label": N_("类别")})
     filename: Mapped[str] = mapped_column(String(255), info={"label": N_("文件名")})

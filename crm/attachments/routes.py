@@ -1,10 +1,11 @@
-"""Web views for project attachments: upload, download, archive (thin views over the services)."""
+"""Web views for attachments of projects, trips and payouts: upload, download, archive (thin views
+over the services; the owner kinds are registered in crm/attachments/owners.py)."""
 
 from flask import Blueprint, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from crm.attachments import services
+from crm.attachments import owners, services
 from crm.attachments.forms import AttachmentArchiveForm, AttachmentForm
 from crm.core.forms import flash_form_errors, run_service
 from crm.core.permissions import Action
@@ -43,6 +44,26 @@ def upload(project_id: int):
     return redirect(project_section_url(project.id))
 
 
+# One rule per owner, all static but the id: a converter in the first segment would lose to the
+# payouts' own /payouts/<id>/<step>.
+@bp.post("/trips/<int:record_id>/attachments", defaults={"kind": "trips"})
+@bp.post("/payouts/<int:record_id>/attachments", defaults={"kind": "payouts"})
+@login_required
+def upload_to(kind: str, record_id: int):
+    """Attach a document to a trip or a payout (the owner's check runs in the service)."""
+    owner = owners.owner(kind)
+    owner.check(current_user, record_id, False)  # 404 before anything for a record the user may not see
+    form = AttachmentForm()
+    if form.validate_on_submit() and run_service(
+        form, lambda: services.attach(current_user, kind, record_id, form.file.data, form.category.data,
+                                      form.note.data)
+    ):
+        flash(_("附件已上传。"), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(owner.page_url(record_id) + "#attachments")
+
+
 @bp.get("/attachments/<int:attachment_id>/download")
 @login_required
 def download(attachment_id: int):
@@ -61,4 +82,4 @@ def archive(attachment_id: int):
         flash(_("附件已归档，文件仍保留备查。"), "success")
     else:
         flash_form_errors(form)
-    return redirect(project_section_url(attachment.project_id))
+    return redirect(services.page_url(attachment))

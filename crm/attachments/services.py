@@ -1,4 +1,4 @@
-"""Documents attached to a project: checked by content, stored by checksum, archived, never deleted.
+"""Documents attached to a project, a trip or a payout: checked by content, stored by checksum, archived, never deleted.
 
 The bytes live under `<instance>/attachments/<sha[:2]>/<sha>` (content-addressed: the same
 document uploaded twice is stored once). The type is decided by the file's content (its magic
@@ -20,14 +20,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from crm.attachments import owners
 from crm.attachments.models import Attachment
+from crm.attachments.owners import PROJECT
 from crm.core.errors import Conflict, NotFound, ValidationFailed
 from crm.core.models import utcnow
 from crm.core.parsing import record_by_id
 from crm.core.permissions import Action
 from crm.domain import AttachmentCategory
 from crm.extensions import db
-from crm.projects.access import project_for, require_active_record
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_FILENAME = 255
@@ -53,6 +54,7 @@ CONTENT_TYPES = {
     "txt": "text/plain; charset=utf-8",
 }
 # The folder every OOXML package of that kind carries its main part in.
+IMAGE_EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp")
 OOXML_MAIN_DIR = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
@@ -197,10 +199,23 @@ def _write_blob(data: bytes, sha: str) -> str:
 # Services
 
 
+def category_for(filename: str | None) -> str:
+    """The category of a file sent without one (the trip report's photos): pictures are photos,
+    anything else is the meeting notes."""
+    ext = extension_of(sanitise_filename(filename))
+    return AttachmentCategory.PHOTO if ext in IMAGE_EXTENSIONS else AttachmentCategory.MINUTES
+
+
 def store_attachment(actor, project, file_storage, category, note) -> Attachment:
     """Check an upload and attach it to `project`. Flushes; the caller commits."""
-    project = project_for(actor, project.id, Action.WRITE)
-    require_active_record(project)
+    return attach(actor, PROJECT.kind, project.id, file_storage, category, note)
+
+
+def attach(actor, kind: str, record_id, file_storage, category, note) -> Attachment:
+    """Check an upload and attach it to the record `record_id` of the owner `kind` (projects, trips,
+    payouts), if `actor` may attach to it now. Flushes; the caller commits. A refusal stores nothing."""
+    owner = owners.owner(kind)
+    record = owner.check(actor, record_id, True)
     if AttachmentCategory.get(category) is None:
         raise _refuse(_("请选择有效的附件类别。"), "category")
     note = (note or "").strip() or None
@@ -215,9 +230,9 @@ def store_attachment(actor, project, file_storage, category, note) -> Attachment
     sha = hashlib.sha256(data).hexdigest()
 
     attachment = Attachment(
-        project_id=project.id, category=category, filename=filename, content_type=content_type,
+        category=category, filename=filename, content_type=content_type,
         size_bytes=len(data), sha256=sha, storage_key=f"{sha[:2]}/{sha}", note=note,
-        uploaded_by_id=actor.id,
+        uploaded_by_id=actor.id, **{owner.column: record.id},
     )
     db.session.add(attachment)
     db.session.flush()
@@ -226,28 +241,45 @@ def store_attachment(actor, project, file_storage, category, note) -> Attachment
     return attachment
 
 
-def attachments_for(project, include_archived: bool = False) -> list[Attachment]:
-    stmt = (select(Attachment).where(Attachment.project_id == project.id)
-            .options(selectinload(Attachment.uploaded_by))
+def attachments_stmt(kind: str, record_id: int, include_archived: bool = False):
+    """The documents of one record, newest first."""
+    column = getattr(Attachment, owners.owner(kind).column)
+    stmt = (select(Attachment).where(column == record_id)
             .order_by(Attachment.created_at.desc(), Attachment.id.desc()))
     if not include_archived:
         stmt = stmt.where(Attachment.archived_at.is_(None))
+    return stmt
+
+
+def attachments_of(kind: str, record_id: int, include_archived: bool = False) -> list[Attachment]:
+    stmt = attachments_stmt(kind, record_id, include_archived).options(selectinload(Attachment.uploaded_by))
     return list(db.session.scalars(stmt))
 
 
+def attachments_for(project, include_archived: bool = False) -> list[Attachment]:
+    return attachments_of(PROJECT.kind, project.id, include_archived)
+
+
 def attachment_for(actor, attachment_id, action: Action = Action.READ) -> Attachment:
-    """The attachment, if `actor` may do `action` on its project (404 for another unit's)."""
+    """The attachment, if `actor` may do `action` on its owner (404 for another unit's)."""
     attachment = record_by_id(Attachment, attachment_id)
     if attachment is None:
         raise NotFound(_("附件不存在，或您无权查看。"))
-    project_for(actor, attachment.project_id, action)
+    owner, record_id = owners.owner_of(attachment)
+    owner.check(actor, record_id, action != Action.READ)
     return attachment
 
 
+def page_url(attachment: Attachment) -> str:
+    """The owner's page at its attachments section."""
+    owner, record_id = owners.owner_of(attachment)
+    return owner.page_url(record_id) + "#attachments"
+
+
 def archive_attachment(actor, attachment: Attachment) -> Attachment:
-    """Hide an attachment from the project's list; the row and the file are kept."""
-    project = project_for(actor, attachment.project_id, Action.WRITE)
-    require_active_record(project)
+    """Hide an attachment from its owner's list; the row and the file are kept."""
+    owner, record_id = owners.owner_of(attachment)
+    owner.check(actor, record_id, True)
     if attachment.archived_at is not None:
         raise Conflict(_("该附件已归档。"))
     attachment.archived_at = utcnow()

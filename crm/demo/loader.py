@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 from crm.admin.services import create_unit, create_user
 from crm.auth.models import User
 from crm.demo.city import CHAINS, DEMO_PASSWORD, UNITS, USERS
+from crm.demo.payouts import load_payouts
 from crm.demo.pipeline import DemoPipeline
 from crm.demo.policies import CITY, PARK, REWARD_POLICY
+from crm.demo.trips import load_trips
 from crm.extensions import db
 from crm.payouts.policies import create_reward_policy
 from crm.reference.services import create_chain, seed_default_lists
@@ -37,8 +39,9 @@ def load_demo(config, *, if_empty: bool = False, project_count: int = 300) -> st
     create_policy(admin, PARK | {"scope_unit_id": units["port"].id})
     create_reward_policy(admin, REWARD_POLICY)
     projects = DemoPipeline().run(project_count)
-    return (f"demo: {len(units)} units, {len(users) + 1} users, {len(CHAINS)} chains, {projects} projects loaded "
-            f"(password {DEMO_PASSWORD})")
+    trips, payouts = load_trips(), load_payouts()
+    return (f"demo: {len(units)} units, {len(users) + 1} users, {len(CHAINS)} chains, {projects} projects, "
+            f"{len(trips)} trips, {len(payouts)} payouts loaded (password {DEMO_PASSWORD})")
 
 
 def _bootstrap_admin() -> User:

@@ -158,4 +158,6 @@ class AttachmentCategory(Vocabulary):
     MINUTES = "minutes", N_("会议纪要")
     PERMIT = "permit", N_("审批文件")
     PHOTO = "photo", N_("现场照片")
+    APPROVAL = "approval", N_("审批表")
+    VOUCHER = "voucher", N_("支付凭证")
     OTHER = "other", N_("其他")

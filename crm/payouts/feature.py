@@ -4,6 +4,7 @@ from crm.core.features import Feature, NavEntry, ProjectSection
 from crm.core.i18n import N_
 from crm.core.permissions import Action, can
 from crm.domain import PayoutKind, PayoutState
+from crm.payouts import documents
 from crm.payouts.page import section_context
 from crm.payouts.routes import bp
 
@@ -14,4 +15,5 @@ feature = Feature(
     template_globals={"payout_states": PayoutState.labels(), "payout_kinds": PayoutKind.labels(),
                       "may_see_payout_waiting": lambda user: can(user, Action.PAY_PAYOUT),
                       "may_manage_reward_policies": lambda user: can(user, Action.MANAGE)},
+    setup=lambda app: documents.register(),  # a payout's approval forms and vouchers (crm/attachments)
 )

@@ -4,8 +4,12 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import or_, select
 
-from crm.audit.services import history_for
+from crm.attachments.models import Attachment
+from crm.attachments.page import owner_section
+from crm.audit.models import AuditEntry
+from crm.audit.present import history_page
 from crm.core.dates import local_today
 from crm.core.errors import NotFound, ValidationFailed
 from crm.core.forms import run_service
@@ -13,11 +17,11 @@ from crm.core.paging import fetch_page, web_page_number
 from crm.core.parsing import record_by_id
 from crm.core.permissions import Action, can, require
 from crm.domain import PayoutKind, PayoutState
-from crm.payouts import policies, services
+from crm.payouts import documents, policies, services
 from crm.payouts.choices import recipient_choices, term_choices, unit_choices
 from crm.payouts.export import ledger_workbook
 from crm.payouts.forms import RECIPIENT_ROWS, PayoutForm, RewardPolicyForm, StepForm
-from crm.payouts.models import Payout
+from crm.payouts.models import Payout, PayoutRecipient
 from crm.payouts.queries import (
     approved_not_paid,
     clean_filters,
@@ -134,10 +138,21 @@ def edit(payout_id: int):
 def detail(payout_id: int):
     payout = _payout(payout_id)
     step_form = StepForm(formdata=None, version=payout.version, paid_date=local_today())
-    return render_template("payouts/detail.html", payout=payout, step_form=step_form, history=history_for(payout),
+    return render_template("payouts/detail.html", payout=payout, step_form=step_form, history=payout_history(payout),
                            may_approve=can(current_user, Action.APPROVE_PAYOUT),
                            may_pay=can(current_user, Action.PAY_PAYOUT),
-                           may_edit=can(current_user, Action.WRITE, payout.unit_id))
+                           may_edit=can(current_user, Action.WRITE, payout.unit_id),
+                           **owner_section(current_user, documents.KIND, payout, documents.default_category(payout)))
+
+
+def payout_history(payout: Payout):
+    """A page of the payout's history in words: its own steps, its recipients' shares and its documents'."""
+    document_ids = select(Attachment.id).where(Attachment.payout_id == payout.id)
+    recipient_ids = select(PayoutRecipient.id).where(PayoutRecipient.payout_id == payout.id)
+    return history_page(or_(
+        (AuditEntry.record_type == Payout.__tablename__) & (AuditEntry.record_id == payout.id),
+        (AuditEntry.record_type == PayoutRecipient.__tablename__) & AuditEntry.record_id.in_(recipient_ids),
+        (AuditEntry.record_type == Attachment.__tablename__) & AuditEntry.record_id.in_(document_ids)))
 
 
 @bp.post("/payouts/<int:payout_id>/<step>")

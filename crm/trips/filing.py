@@ -9,12 +9,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from crm.attachments.services import human_size, max_bytes
 from crm.core.dates import local_today
 from crm.core.forms import run_service
 from crm.core.parsing import record_by_id
 from crm.domain import TripState
 from crm.projects import choices
-from crm.trips import queries, report, services
+from crm.trips import documents, queries, report, services
 from crm.trips.forms import BLANK_TARGET_ROWS, CsrfForm, LeadForm, filing_data, report_data
 from crm.trips.models import Trip, TripTarget
 from crm.trips.routes import bp, destination_groups, iso, trip_for
@@ -96,12 +97,13 @@ def report_form(trip_id: int):
     form = CsrfForm(version=trip.version)
     posted = {}
     if form.validate_on_submit():
-        data = report_data(request.form, trip)
-        if run_service(None, lambda: report.report_trip(current_user, trip, data, form.version.data)):
+        data, files = report_data(request.form, trip), request.files.getlist("files")
+        if run_service(None, lambda: documents.report_with_files(current_user, trip, data, form.version.data, files)):
             flash(_("外出报告已提交。"), "success")
             return redirect(url_for("trips.detail", trip_id=trip.id))
         posted = request.form
-    return render_template("trips/report.html", trip=trip, form=form, posted=posted, today=local_today())
+    return render_template("trips/report.html", trip=trip, form=form, posted=posted, today=local_today(),
+                           attachment_max_size=human_size(max_bytes()))
 
 
 def _target_for(trip: Trip, target_id: int) -> TripTarget:

@@ -9,18 +9,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
+from crm.attachments.models import Attachment
+from crm.attachments.page import owner_section
 from crm.audit.models import AuditEntry
+from crm.audit.present import history_page
 from crm.core.dates import local_today
 from crm.core.errors import ServiceError
 from crm.core.forms import run_service
 from crm.core.paging import fetch_page, web_page_number
 from crm.core.parsing import record_by_id, summarise
 from crm.core.permissions import Action, can
-from crm.domain import TripState
-from crm.extensions import db
-from crm.trips import queries, services
+from crm.domain import AttachmentCategory, TripState
+from crm.trips import documents, queries, services
 from crm.trips.figures import REACHED, figures_workbook, trip_figures
 from crm.trips.figures import headers as figure_headers
 from crm.trips.figures import values as figure_values
@@ -83,14 +84,14 @@ def calendar():
                            following=following, today=local_today())
 
 
-def trip_history(trip: Trip) -> list[AuditEntry]:
-    """The trip's entries and its targets', newest first."""
+def trip_history(trip: Trip):
+    """A page of the trip's history in words: its own entries, its targets' and its documents'."""
     target_ids = select(TripTarget.id).where(TripTarget.trip_id == trip.id)
-    stmt = (select(AuditEntry).options(selectinload(AuditEntry.actor))
-            .where(or_((AuditEntry.record_type == Trip.__tablename__) & (AuditEntry.record_id == trip.id),
-                       (AuditEntry.record_type == TripTarget.__tablename__) & AuditEntry.record_id.in_(target_ids)))
-            .order_by(AuditEntry.id.desc()).limit(300))
-    return list(db.session.scalars(stmt))
+    document_ids = select(Attachment.id).where(Attachment.trip_id == trip.id)
+    return history_page(or_(
+        (AuditEntry.record_type == Trip.__tablename__) & (AuditEntry.record_id == trip.id),
+        (AuditEntry.record_type == TripTarget.__tablename__) & AuditEntry.record_id.in_(target_ids),
+        (AuditEntry.record_type == Attachment.__tablename__) & AuditEntry.record_id.in_(document_ids)))
 
 
 @bp.route("/<int:trip_id>")
@@ -101,7 +102,8 @@ def detail(trip_id: int):
         "trips/detail.html", trip=trip, today=today, history=trip_history(trip),
         form=TripActionForm(version=trip.version), can_write=services.may_write(current_user, trip),
         can_decide=services.may_decide(current_user, trip), overdue=queries.is_overdue(trip, today),
-        late_if_submitted=today >= trip.start_date, State=TripState)
+        late_if_submitted=today >= trip.start_date, State=TripState,
+        **owner_section(current_user, documents.KIND, trip, AttachmentCategory.PHOTO))
 
 
 def _move(trip_id: int, action, done: str):
