@@ -61,6 +61,9 @@ class Config:
     BUREAU_NAME = os.environ.get("BUREAU_NAME", "示范市投资促进局")
     DOCUMENT_MARKING = os.environ.get("DOCUMENT_MARKING", "内部资料 注意保存")
     MEETING_PACK_LIMIT = int(os.environ.get("MEETING_PACK_LIMIT", "50"))
+    # Where attached documents are stored (default: instance/attachments). Several app servers point
+    # it at one shared folder (NFS or similar) so a file uploaded through one is served by the others.
+    ATTACHMENT_ROOT = os.environ.get("ATTACHMENT_ROOT") or None
     PASSWORD_HASH_METHOD = "scrypt"
 
 

@@ -491,3 +491,22 @@ def test_api_endpoints_are_documented(client):
     assert {"get", "post"} <= set(paths["/api/v1/projects/{project_id}/attachments"])
     assert "201" in paths["/api/v1/projects/{project_id}/attachments"]["post"]["responses"]
     assert "get" in paths["/api/v1/attachments/{attachment_id}/download"]
+
+
+def test_a_shared_attachment_root_serves_the_file_from_another_server(app, client, auth, world, project,
+                                                                      tmp_path, monkeypatch):
+    """Scale-out (issue 9): with ATTACHMENT_ROOT on a shared folder, a file uploaded through one app
+    server is downloaded through another whose own instance folder never saw it."""
+    shared = tmp_path / "shared"
+    monkeypatch.setitem(app.config, "ATTACHMENT_ROOT", str(shared))
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "server_one"))
+    auth.login("staff_a")
+    assert upload(client, project.id, PDF, "合同.pdf").status_code == 302
+    sha = hashlib.sha256(PDF).hexdigest()
+    assert (shared / sha[:2] / sha).read_bytes() == PDF
+    assert not (tmp_path / "server_one" / "attachments").exists()
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "server_two"))
+    download = client.get(f"/attachments/{only_attachment().id}/download")
+    assert download.status_code == 200 and download.data == PDF
+    download.close()

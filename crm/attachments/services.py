@@ -67,7 +67,9 @@ def _refuse(message: str, field: str = "file") -> ValidationFailed:
 
 
 def storage_root() -> Path:
-    return Path(current_app.instance_path) / "attachments"
+    """ATTACHMENT_ROOT when set (a folder shared by several app servers), else instance/attachments."""
+    configured = current_app.config.get("ATTACHMENT_ROOT")
+    return Path(configured) if configured else Path(current_app.instance_path) / "attachments"
 
 
 def max_bytes() -> int:
