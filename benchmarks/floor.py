@@ -24,7 +24,11 @@ class Floor:
         from crm import create_app
         from crm.extensions import db
 
-        self.app, self.db = create_app(config_from_env()), db
+        config = config_from_env()
+        # Config reads DATABASE_URL when config.py is first imported: a second backend in the same
+        # run (--sqlite --postgres) must not inherit the first one's (by then deleted) database.
+        config.SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
+        self.app, self.db = create_app(config), db
         self.client = self.app.test_client()
         self.statements: list | None = None
         page = self._get("/login").text
