@@ -16,12 +16,13 @@ plans' requests round-robin, so every project keeps a consistent prefix of its h
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
 from crm.bench.audit import Trail
 from crm.bench.projects import at
-from crm.domain import PayoutKind, PayoutState, Stage, Status, TransitionKind
+from crm.domain import PayoutKind, PayoutState, Role, Stage, Status, TransitionKind
 from crm.payouts.policies import compute_reward
 
 RATE = Decimal("0.5")  # payout rows per generated project
@@ -36,9 +37,11 @@ class PayoutBuilder:
         self.rng, self.city, self.policy, self.today = random.Random(seed * 11 + 3), city, policy, city.today
         self.trail = Trail(self.rng)
         self.unit_heads: dict[int, list[int]] = {}
+        by_role = defaultdict(list)
         for u in user_rows:
-            if u["role"] == "unit_head":
-                self.unit_heads.setdefault(u["unit_id"], []).append(u["id"])
+            by_role[u["role"]].append(u)
+        for u in by_role[Role.UNIT_HEAD]:
+            self.unit_heads.setdefault(u["unit_id"], []).append(u["id"])
         self.seen = self.made = self.vouchers = 0
         self._index: dict[str, tuple[list, dict]] = {}
 

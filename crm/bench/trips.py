@@ -22,7 +22,7 @@ from functools import lru_cache
 from crm.bench.audit import Trail
 from crm.bench.city import CITIES, TRADES
 from crm.bench.projects import at
-from crm.domain import Source, TripState
+from crm.domain import Role, Source, TripState
 from crm.trips.regions import PREFECTURES
 from crm.trips.workdays import report_due_date
 
@@ -46,13 +46,16 @@ class TripBuilder:
     def __init__(self, city, user_rows: list[dict], seed: int, years: int) -> None:
         self.rng, self.city, self.years, self.today = random.Random(seed * 7 + 1), city, years, city.today
         self.trail = Trail(self.rng)
-        self.staff, self.heads = defaultdict(list), defaultdict(list)
+        by_role = defaultdict(list)  # plain rows, grouped: the approver rule below mirrors may_approve_trip
         for u in user_rows:
-            if u["role"] == "staff":
-                self.staff[u["unit_id"]].append(u)
-            elif u["role"] == "unit_head":
-                self.heads[u["unit_id"]].append(u)
-        self.leaders = [u for u in user_rows if u["role"] == "leader"]
+            by_role[u["role"]].append(u)
+        self.staff, self.heads = defaultdict(list), defaultdict(list)
+        for u in by_role[Role.STAFF]:
+            self.staff[u["unit_id"]].append(u)
+        for u in by_role[Role.UNIT_HEAD]:
+            self.heads[u["unit_id"]].append(u)
+        self.staff_ids = {u["id"] for u in by_role[Role.STAFF]}
+        self.leaders = by_role[Role.LEADER]
         self.users = {u["id"]: u for u in user_rows}
         self.busy: dict[int, list[tuple[date, date]]] = defaultdict(list)
         self.projects_by_unit: dict[int, list[tuple[date, int]]] = defaultdict(list)
@@ -117,7 +120,7 @@ class TripBuilder:
         """crm.core.permissions.may_approve_trip: the unit head when only staff travel, else a leader."""
         ids = {u["id"] for u in people}
         heads = [h for h in self.heads[unit] if h["id"] not in ids]
-        if all(u["role"] == "staff" for u in people) and heads and self.rng.random() < 0.85:
+        if all(u["id"] in self.staff_ids for u in people) and heads and self.rng.random() < 0.85:
             return self.rng.choice(heads)
         return self.rng.choice([u for u in self.leaders if u["id"] not in ids])
 
