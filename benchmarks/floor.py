@@ -7,6 +7,7 @@ import os
 import re
 import statistics
 import time
+from datetime import timedelta
 
 from sqlalchemy import event, func, select
 
@@ -23,7 +24,11 @@ class Floor:
         from crm import create_app
         from crm.extensions import db
 
-        self.app, self.db = create_app(config_from_env()), db
+        config = config_from_env()
+        # Config reads DATABASE_URL when config.py is first imported: a second backend in the same
+        # run (--sqlite --postgres) must not inherit the first one's (by then deleted) database.
+        config.SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
+        self.app, self.db = create_app(config), db
         self.client = self.app.test_client()
         self.statements: list | None = None
         page = self._get("/login").text
@@ -48,10 +53,12 @@ class Floor:
         return self._run(self.client.get, url, buffered=True, **kwargs)
 
     def ids(self) -> dict:
-        """The project with the longest history, and a created_from date that exports ~10,000 rows."""
-        from crm.core.dates import local_date, start_of_local_day
+        """The project with the longest history, a created_from date that exports ~10,000 rows, the trip
+        with the most targets, 20 projects for a meeting pack, and the last 30 days."""
+        from crm.core.dates import local_date, local_today, start_of_local_day
         from crm.followups.models import FollowUp
         from crm.projects.models import Project
+        from crm.trips.models import TripTarget
 
         with self.app.app_context():
             s = self.db.session
@@ -63,7 +70,14 @@ class Floor:
             from_day = local_date(created)
             rows = s.scalar(select(func.count()).select_from(Project).where(   # the ledger's created_from rule
                 Project.created_at >= start_of_local_day(from_day)))
-        return {"project": busiest, "projects": total, "export_from": from_day.isoformat(), "export_rows": rows}
+            trip = s.scalar(select(TripTarget.trip_id).group_by(TripTarget.trip_id)
+                            .order_by(func.count().desc(), TripTarget.trip_id).limit(1))
+            # A meeting's worth of projects: the 20 that have gone furthest (fullest briefs).
+            pack = list(s.scalars(select(Project.id).order_by(Project.updated_at.desc(), Project.id).limit(20)))
+        today = local_today()
+        return {"project": busiest, "projects": total, "export_from": from_day.isoformat(), "export_rows": rows,
+                "trip": trip, "pack": pack, "today": today.isoformat(),
+                "month_ago": (today - timedelta(days=30)).isoformat()}
 
     def measure(self, url: str) -> dict:
         """The page's statements (count) and the median time to replay them through the driver."""

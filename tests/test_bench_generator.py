@@ -14,6 +14,7 @@ from crm.pipeline.models import Contract, LandSupply, MeetingApproval, Permit, T
 from crm.pipeline.permits import missing_permits, required_permit_kinds
 from crm.projects.models import Project
 from crm.screening.current import meeting_problem, signed_screening
+from crm.trips.models import Trip
 from tests.conftest import csrf_token
 
 N = 300
@@ -79,7 +80,11 @@ def test_pages_answer_for_leader_and_staff(generated, client, api):
         response = client.post("/login", data={"username": username, "password": "Demo@2026",
                                                 "csrf_token": csrf_token(page.text)})
         assert response.status_code == 302, username
-        for url in ("/", "/projects", "/projects?page=3", "/screenings", f"/projects/{pid}"):
+        trip = select(Trip.id).order_by(Trip.id).limit(1)
+        tid = db.session.scalar(trip if username == "leader" else trip.where(Trip.unit_id == staff_unit))
+        trip_page = [f"/trips/{tid}"] if tid else []  # 60 trips over 200 units: unit A may have none
+        for url in ("/", "/projects", "/projects?page=3", "/screenings", f"/projects/{pid}", "/trips", "/payouts",
+                    "/funnel", *trip_page):
             assert client.get(url).status_code == 200, (username, url)
         assert api.login(username).get("/api/v1/projects?per_page=200").status_code == 200
         client.post("/logout", data={"csrf_token": csrf_token(client.get("/").text)})
@@ -108,3 +113,104 @@ def test_new_records_follow_the_generated_ids(generated, client, api):
         "total_investment_wan": "5000", "fund_origin": "local"})
     assert response.status_code == 201, response.json
     assert response.json["id"] == N + 1
+
+
+def test_trips_follow_the_trip_rules(generated):
+    """Every generated trip passes the filing checks as of its filing day, the overlap rule, the
+    approver rule and the report rules; leads point at projects of source 外出招商."""
+    from crm.core.dates import local_date
+    from crm.core.permissions import may_approve_trip
+    from crm.domain import Source, TripState
+    from crm.trips.models import Trip
+    from crm.trips.report import LEAD_STATES
+    from crm.trips.services import clean_trip_data, overlapping_trips, travellers_of, trip_values
+    from crm.trips.workdays import report_due_date
+
+    trips = list(db.session.scalars(select(Trip).order_by(Trip.id)))
+    assert len(trips) == N // 5
+    states = {t.state for t in trips}
+    assert {TripState.REPORTED, TripState.APPROVED} <= states and len(states) >= 4
+    assert any(t.late for t in trips) and any(t.report_late for t in trips)
+    for trip in trips:
+        filed = local_date(trip.created_at)
+        clean_trip_data(trip.created_by, trip_values(trip), filed)  # raises on anything a filing may not hold
+        assert trip.report_due_date == report_due_date(trip.end_date)
+        assert trip.targets, trip.id
+        if trip.state in TripState.occupying():
+            assert overlapping_trips(trip) == [], trip.id
+        if trip.submitted_at is not None:
+            assert trip.late == (local_date(trip.submitted_at) >= trip.start_date), trip.id
+            assert not trip.late or trip.late_reason
+        if trip.decided_by_id is not None:
+            assert may_approve_trip(trip.decided_by, trip.unit_id, travellers_of(trip)), trip.id
+            assert trip.decided_at >= trip.submitted_at
+        if trip.state == TripState.REPORTED:
+            reported = local_date(trip.reported_at)
+            assert reported >= trip.end_date and trip.expenses_wan is not None
+            assert trip.report_late == (reported > trip.report_due_date), trip.id
+            assert all(t.visited is not None and (not t.visited or t.outcome) for t in trip.targets), trip.id
+        for target in trip.targets:
+            if target.project_id is not None:
+                project = db.session.get(Project, target.project_id)
+                assert project.unit_id == trip.unit_id, trip.id
+            if target.lead_created:
+                assert trip.state in LEAD_STATES and project.source == Source.TRIP
+                assert local_date(project.created_at) > trip.end_date
+    assert sum(t.lead_created for trip in trips for t in trip.targets)
+
+
+def test_payouts_follow_the_payout_rules(generated):
+    """Conditions met, caps and computed rewards never exceeded, one live request per term and
+    period, leaders approve others' requests, payment after approval, reversals net to zero."""
+    from crm.core.dates import local_date, local_today
+    from crm.core.permissions import Action, can
+    from crm.domain import PayoutKind, PayoutState, Status, TransitionKind
+    from crm.payouts import rules
+    from crm.payouts.models import LIVE_ORIGINAL, Payout
+    from crm.payouts.policies import compute_reward
+    from crm.pipeline.models import IncentiveTerm
+
+    payouts = list(db.session.scalars(select(Payout).order_by(Payout.id)))
+    assert len(payouts) == N // 2
+    assert {PayoutState.PAID, PayoutState.REJECTED, PayoutState.REVERSED} <= {x.state for x in payouts}
+    assert {PayoutKind.INVESTOR, PayoutKind.CONTRIBUTOR} == {x.kind for x in payouts}
+    for term in db.session.scalars(select(IncentiveTerm)):
+        assert rules.term_paid_out(term.id) <= term.cap_wan, term.id
+    for x in payouts:
+        project = x.project
+        assert project.status != Status.DROPPED and project.unit_id == x.unit_id
+        if x.reverses_id is not None:
+            assert x.amount_wan == -x.reverses.amount_wan and x.reverses.state == PayoutState.REVERSED
+            assert x.reason and x.paid_date >= x.reverses.paid_date
+            continue
+        requested = local_date(x.created_at)
+        if x.kind == PayoutKind.INVESTOR:
+            rules.check_condition(project, x.term, x.condition_note)
+            reached = db.session.scalar(select(Transition.effective_date).where(
+                Transition.project_id == project.id, Transition.kind == TransitionKind.ADVANCE,
+                Transition.to_stage == x.term.condition_stage))
+            assert requested >= reached, x.id
+        else:
+            assert rules.stage_reached(project, rules.REWARD_STAGE)
+            assert rules.reward_paid_out(project.id) <= x.computed_wan, x.id
+            assert x.recipients and rules.recipients([{"user_id": r.user_id, "unit_id": r.unit_id,
+                                                       "share": r.share} for r in x.recipients])
+            assert x.amount_wan == x.computed_wan or x.reduction_reason
+            assert x.computed_wan == compute_reward(x.reward_policy, _contract_investment(project.id)).amount_wan
+        assert can(x.applicant, Action.WRITE, project.unit_id)
+        if x.decided_by_id is not None:
+            assert x.decided_by_id != x.applicant_id and can(x.decided_by, Action.APPROVE_PAYOUT)
+            assert x.decided_on >= requested
+        if x.state in (PayoutState.PAID, PayoutState.REVERSED):
+            assert x.decided_on <= x.paid_date <= local_today() and x.voucher_no
+            assert can(x.paid_by, Action.PAY_PAYOUT)
+        assert (x.state == PayoutState.REVERSED) == (x.reversed_by is not None), x.id
+    live = select(Payout.term_id, Payout.project_id, Payout.kind, Payout.period).where(LIVE_ORIGINAL)
+    keys = [(r.term_id if r.kind == PayoutKind.INVESTOR else f"p{r.project_id}", r.period)
+            for r in db.session.execute(live)]
+    assert len(keys) == len(set(keys))
+
+
+def _contract_investment(project_id: int) -> Decimal:
+    return db.session.scalar(select(Contract.contract_investment_wan).where(
+        Contract.project_id == project_id, Contract.voided_by_id.is_(None)))

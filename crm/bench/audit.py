@@ -61,3 +61,38 @@ class AuditTrail:
         for entry in self.entries:
             entry["id"] = city.new_id("audit_entries")
         return self.entries
+
+
+class Trail:
+    """Entries of records outside a project's walk (trips, payouts): each names its own actor and
+    origin, the route the app records for that step."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng, self.entries = rng, []
+
+    def insert(self, table: str, row: dict, when: datetime, actor: int, origin: str) -> None:
+        changes = {k: [None, jsonable(v)] for k, v in row.items() if v is not None and k not in SKIPPED}
+        self._add(table, row["id"], "insert", changes, when, actor, origin)
+
+    def update(self, table: str, row: dict, changes: dict, when: datetime, actor: int, origin: str) -> None:
+        """Apply `changes` (field → new value) to `row` and record the before/after that differ."""
+        diff = {k: [jsonable(row.get(k)), jsonable(v)] for k, v in changes.items() if row.get(k) != v}
+        row.update(changes)
+        if "version" in row:
+            row["version"] = (row["version"] or 1) + 1
+        if "updated_at" in row:
+            row["updated_at"] = when
+        if diff:
+            self._add(table, row["id"], "update", diff, when, actor, origin)
+
+    def _add(self, table, record_id, action, changes, when, actor, origin) -> None:
+        self.entries.append({"record_type": table, "record_id": record_id, "action": action, "actor_id": actor,
+                             "source": "web", "origin": origin, "changes": changes,
+                             "created_at": when})
+
+    def rows(self, city) -> list[dict]:
+        self.entries.sort(key=lambda e: e["created_at"])
+        for entry in self.entries:
+            entry["id"] = city.new_id("audit_entries")
+        rows, self.entries = self.entries, []
+        return rows

@@ -16,12 +16,15 @@ from sqlalchemy import func, select
 from crm.audit.services import set_actor
 from crm.auth.models import User
 from crm.bench import city
+from crm.bench.payouts import PayoutBuilder
 from crm.bench.projects import City, ProjectBuilder
+from crm.bench.trips import TripBuilder
 from crm.bench.writer import Writer
 from crm.core.dates import local_today
 from crm.demo.city import CHAINS
-from crm.demo.policies import CITY, PARK
+from crm.demo.policies import CITY, PARK, REWARD_POLICY
 from crm.extensions import db
+from crm.payouts.policies import create_reward_policy
 from crm.projects.models import Project
 from crm.reference.models import Chain, IndustryDivision
 from crm.reference.services import create_chain, seed_default_lists
@@ -30,7 +33,8 @@ from crm.screening.policies import create_policy, thresholds
 CHUNK = 2_000  # projects per round of inserts: bounded memory, batches of thousands of rows
 # Parents before children, so every foreign key points at a row already written.
 TABLES = ("projects", "project_contacts", "screenings", "project_transitions", "meeting_approvals", "contracts",
-          "contract_commitments", "incentive_terms", "land_supplies", "permits", "follow_ups", "audit_entries")
+          "contract_commitments", "incentive_terms", "land_supplies", "permits", "follow_ups", "trips",
+          "trip_travellers", "trip_targets", "payouts", "payout_recipients", "audit_entries")
 
 
 class GenerateRefused(Exception):
@@ -53,11 +57,17 @@ def generate(config, projects: int, *, seed: int = 2026, years: int = 10, echo=N
     writer.write(tables["units"], unit_rows)
     writer.write(tables["users"], user_rows)
     policies = _setup(unit_rows)
+    reward_policy = create_reward_policy(db.session.get(User, 1), REWARD_POLICY)  # before the ids are read
+    db.session.flush()
     builder = ProjectBuilder(_city(unit_rows, user_rows, policies), seed, years)
+    trips = TripBuilder(builder.city, user_rows, seed, years)
+    payouts = PayoutBuilder(builder.city, reward_policy, user_rows, seed)
     for start in range(0, projects, CHUNK):
         out = defaultdict(list)
         for _ in range(min(CHUNK, projects - start)):
             builder.build(out)
+        trips.build(out)  # trips and payouts refer to the chunk's projects, contracts and terms
+        payouts.build(out)
         for name in TABLES:
             writer.write(tables[name], out[name])
         if echo:
