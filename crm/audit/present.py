@@ -25,7 +25,21 @@ from decimal import Decimal, InvalidOperation
 from flask import url_for
 from flask_babel import format_date, format_datetime, gettext
 from markupsafe import Markup, escape
-from sqlalchemy import Boolean, Date, DateTime, Numeric, String, cast, func, literal_column, select
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    String,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEntry
@@ -313,6 +327,21 @@ def group_entries(entries: list[AuditEntry]) -> list[Group]:
 def record_condition(record):
     """Where-clause of one record's audit entries."""
     return (AuditEntry.record_type == record.__tablename__) & (AuditEntry.record_id == record.id)
+
+
+def records_condition(record, *owned) -> object:
+    """Where-clause of a record's entries and of the records it owns, each of `owned` a select() of
+    (table name literal, id) — see `owned_rows`. Matched as (record type, id) pairs against
+    ix_audit_entries_record: an index lookup per record, where an OR of per-table IN conditions makes
+    PostgreSQL scan every entry of those tables (a trip page: 18,595 target entries read for 4)."""
+    keys = union_all(select(literal(record.__tablename__, String).label("record_type"),
+                            literal(record.id, Integer).label("record_id")), *owned).subquery("owned_records")
+    return tuple_(AuditEntry.record_type, AuditEntry.record_id).in_(select(keys.c.record_type, keys.c.record_id))
+
+
+def owned_rows(model, where) -> object:
+    """The (record type, id) rows of `model` matching `where`, for records_condition."""
+    return select(literal(model.__tablename__, String), model.id).where(where)
 
 
 def record_history(record, page: int = 1, per_page: int = HISTORY_PER_PAGE):

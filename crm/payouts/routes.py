@@ -4,12 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 
 from crm.attachments.models import Attachment
 from crm.attachments.page import owner_section
-from crm.audit.models import AuditEntry
-from crm.audit.present import history_page
+from crm.audit.present import history_page, owned_rows, records_condition
 from crm.core.dates import local_today
 from crm.core.errors import NotFound, ValidationFailed
 from crm.core.forms import run_service
@@ -147,12 +145,9 @@ def detail(payout_id: int):
 
 def payout_history(payout: Payout):
     """A page of the payout's history in words: its own steps, its recipients' shares and its documents'."""
-    document_ids = select(Attachment.id).where(Attachment.payout_id == payout.id)
-    recipient_ids = select(PayoutRecipient.id).where(PayoutRecipient.payout_id == payout.id)
-    return history_page(or_(
-        (AuditEntry.record_type == Payout.__tablename__) & (AuditEntry.record_id == payout.id),
-        (AuditEntry.record_type == PayoutRecipient.__tablename__) & AuditEntry.record_id.in_(recipient_ids),
-        (AuditEntry.record_type == Attachment.__tablename__) & AuditEntry.record_id.in_(document_ids)))
+    return history_page(records_condition(
+        payout, owned_rows(PayoutRecipient, PayoutRecipient.payout_id == payout.id),
+        owned_rows(Attachment, Attachment.payout_id == payout.id)))
 
 
 @bp.post("/payouts/<int:payout_id>/<step>")

@@ -3,11 +3,11 @@ of other features (pipeline, screening, follow-ups, documents) come through the 
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, literal, select, tuple_, union_all
+from sqlalchemy import String, literal, select
 from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEntry
-from crm.audit.present import history_page
+from crm.audit.present import history_page, records_condition
 from crm.core.permissions import Action, can
 from crm.domain import EnergyTier
 from crm.extensions import db
@@ -17,16 +17,12 @@ from crm.projects.services import possible_duplicates
 NOT_PROJECT_RECORDS = {"investor_links"}  # a ruling on two projects belongs to neither's history
 
 
-def _record_keys(project_id: int):
-    """(record type, id) of the project and of every record that belongs to it — rows of tables with a
-    project_id, and rows of tables hanging off those (e.g. a contract's commitments) — as one UNION ALL.
-    Matched as a pair against ix_audit_entries_record, the history is an index lookup per record
-    (an OR of per-table IN conditions made PostgreSQL walk the whole audit table backwards)."""
+def _owned(project_id: int) -> list:
+    """(record type, id) selects of every record that belongs to the project — rows of tables with a
+    project_id, and rows of tables hanging off those (e.g. a contract's commitments)."""
     owned = {t.name: t for t in db.metadata.sorted_tables if "project_id" in t.c and t.name not in NOT_PROJECT_RECORDS}
-    parts = [select(literal(Project.__tablename__, String).label("record_type"),
-                    literal(project_id, Integer).label("record_id"))]
-    for table in owned.values():
-        parts.append(select(literal(table.name, String), table.c.id).where(table.c.project_id == project_id))
+    parts = [select(literal(table.name, String), table.c.id).where(table.c.project_id == project_id)
+             for table in owned.values()]
     for child in db.metadata.sorted_tables:
         if child.name in owned or "id" not in child.c:
             continue
@@ -35,19 +31,19 @@ def _record_keys(project_id: int):
             if parent is not None and fk.parent.table is child:
                 parts.append(select(literal(child.name, String), child.c.id).join(parent, fk.parent == fk.column)
                              .where(parent.c.project_id == project_id))
-    return union_all(*parts).subquery("project_records")
+    return parts
+
+
+def history_condition(project: Project):
+    """Where-clause of the entries of the project and of the records that belong to it (matched as
+    (record type, id) pairs on the index: crm.audit.present.records_condition)."""
+    return records_condition(project, *_owned(project.id))
 
 
 def history_query(project: Project):
     """Every audit entry of the project and of the records that belong to it, newest first."""
     return (select(AuditEntry).options(selectinload(AuditEntry.actor)).where(history_condition(project))
             .order_by(AuditEntry.id.desc()))
-
-
-def history_condition(project: Project):
-    """Where-clause of the entries of the project and of the records that belong to it."""
-    keys = _record_keys(project.id)
-    return tuple_(AuditEntry.record_type, AuditEntry.record_id).in_(select(keys.c.record_type, keys.c.record_id))
 
 
 def project_history(project: Project, page: int = 1):

@@ -8,12 +8,10 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 
 from crm.attachments.models import Attachment
 from crm.attachments.page import owner_section
-from crm.audit.models import AuditEntry
-from crm.audit.present import history_page
+from crm.audit.present import history_page, owned_rows, records_condition
 from crm.core.dates import local_today
 from crm.core.errors import ServiceError
 from crm.core.forms import run_service
@@ -86,12 +84,8 @@ def calendar():
 
 def trip_history(trip: Trip):
     """A page of the trip's history in words: its own entries, its targets' and its documents'."""
-    target_ids = select(TripTarget.id).where(TripTarget.trip_id == trip.id)
-    document_ids = select(Attachment.id).where(Attachment.trip_id == trip.id)
-    return history_page(or_(
-        (AuditEntry.record_type == Trip.__tablename__) & (AuditEntry.record_id == trip.id),
-        (AuditEntry.record_type == TripTarget.__tablename__) & AuditEntry.record_id.in_(target_ids),
-        (AuditEntry.record_type == Attachment.__tablename__) & AuditEntry.record_id.in_(document_ids)))
+    return history_page(records_condition(trip, owned_rows(TripTarget, TripTarget.trip_id == trip.id),
+                                          owned_rows(Attachment, Attachment.trip_id == trip.id)))
 
 
 @bp.route("/<int:trip_id>")
