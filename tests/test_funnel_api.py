@@ -61,3 +61,16 @@ def test_the_funnel_is_in_the_openapi_document(api, world):
     assert {p["name"] for p in op["parameters"]} == {"from", "to", "unit_id", "chain_id", "tier", "source"}
     assert op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Funnel")
     assert "stages" in doc["components"]["schemas"]["Funnel"]["properties"]
+
+
+def test_the_openapi_document_describes_totals_rankings_and_cycle_times(api, world):
+    schemas = api.login("leader").get("/api/v1/openapi.json").json["components"]["schemas"]
+    funnel = schemas["Funnel"]["properties"]
+    for key, component in (("totals", "FunnelTotals"), ("rankings", "FunnelRankings"),
+                           ("cycle_times", "FunnelCycleTimes")):
+        assert funnel[key]["$ref"].endswith(f"/{component}"), key
+    assert set(schemas["FunnelTotals"]["properties"]) == {"leads", "approvals", "signings", "starts",
+                                                          "signed_investment_wan", "last_year"}
+    assert set(schemas["FunnelRankings"]["properties"]) == {"unit", "chain", "band"}
+    assert {"from", "to", "median", "p80", "count", "key"} <= set(schemas["FunnelCycleStep"]["properties"])
+    assert "自然日" in schemas["FunnelCycleStep"]["properties"]["median"]["description"]

@@ -59,14 +59,12 @@ def band_args(f: FunnelFilters, code: str) -> dict:
     return args
 
 
-def ranking_url(f: FunnelFilters, dim: str, key, measure: str, last_year: bool = False) -> str | None:
+def ranking_url(f: FunnelFilters, dim: str, key, measure: str, last_year: bool = False) -> str:
     period = f.last_year() if last_year else f
     if dim == "unit":
         extra = {"unit_id": key}
     elif dim == "chain":
-        if key is None:
-            return None  # 未归链: the ledger has no "no chain" filter
-        extra = {"chain_id": key}
+        extra = {"chain_id": key} if key is not None else {"without_chain": "1"}  # 未归链
     else:
         extra = band_args(f, key)
     return entered_url(period, RANKED_STAGE[measure].value, **extra)

@@ -15,7 +15,13 @@ from crm.projects.access import project_for
 from crm.projects.export import ledger_workbook
 from crm.projects.forms import ArchiveProjectForm, InvestorRulingForm, ProjectForm
 from crm.projects.page import page_data, project_history
-from crm.projects.queries import ProjectFilters, ledger_query, ledger_total_wan, with_list_relations
+from crm.projects.queries import (
+    ProjectFilters,
+    ledger_query,
+    ledger_total_wan,
+    registered_chips,
+    with_list_relations,
+)
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 PER_PAGE = 50
@@ -39,7 +45,7 @@ def ledger():
     rows, total = result.items, result.total
     return render_template(
         "projects/ledger.html", projects=rows, total=total, page=page, per_page=PER_PAGE, filters=filters,
-        total_wan=ledger_total_wan(stmt),
+        total_wan=ledger_total_wan(stmt), extra_chips=registered_chips(filters),
         args=filters.as_args(), units=choices.filter_unit_choices(current_user), chains=choices.chain_choices()[1:],
         leaders=choices.leader_choices()[1:])
 
