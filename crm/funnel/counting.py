@@ -68,15 +68,18 @@ def recorded_day(first_transition=None):
     return earlier_of(local_day(Project.created_at), first_transition)
 
 
-def events():
-    """One row per stage entry: (project_id, stage, day)."""
+def events(first_day: date, last_day: date):
+    """One row per stage entry on a day in [first_day, last_day]: (project_id, stage, day). The
+    advances are read by their business date (index ix_project_transitions_day); the day a project
+    entered 在谈 depends on its first transition, so that branch reads every project."""
     first = (select(Transition.project_id, func.min(Transition.effective_date).label("day"))
              .group_by(Transition.project_id).subquery())
     recorded = (select(Project.id.label("project_id"), cast(literal(Stage.TALKS.value), String(16)).label("stage"),
                        recorded_day(first.c.day).label("day"))
                 .outerjoin(first, first.c.project_id == Project.id))
     advances = select(Transition.project_id.label("project_id"), cast(Transition.to_stage, String(16)).label("stage"),
-                      Transition.effective_date.label("day")).where(Transition.kind == TransitionKind.ADVANCE)
+                      Transition.effective_date.label("day")).where(Transition.kind == TransitionKind.ADVANCE,
+                                                                    Transition.effective_date.between(first_day, last_day))
     return union_all(recorded, advances).subquery("events")
 
 
@@ -95,7 +98,8 @@ def periods_table(periods: list[tuple[date, date]]):
 def entries(scope, periods: list[tuple[date, date]]):
     """A select() of (p, period end, project_id, stage, first day): each project's first entry into
     each stage in each period."""
-    ev, per = events(), periods_table(periods)
+    ev = events(min(start for start, _e in periods), max(end for _s, end in periods))
+    per = periods_table(periods)
     return (select(per.c.p, per.c.end, ev.c.project_id, ev.c.stage, func.min(ev.c.day).label("day"))
             .join_from(ev, per, and_(ev.c.day >= per.c.start, ev.c.day <= per.c.end))
             .join(Project, Project.id == ev.c.project_id)
@@ -233,7 +237,7 @@ def _stages(rows, conversion: dict, by_unit: list) -> list[dict]:
 
 def monthly_entries(scope, start: date, end: date, stages: tuple[str, ...]) -> list:
     """(stage, 'YYYY-MM', distinct projects) entering each of `stages` per month."""
-    ev = events()
+    ev = events(start, end)
     month = year_month(ev.c.day)
     stmt = (select(ev.c.stage, month, func.count(func.distinct(ev.c.project_id)))
             .where(ev.c.stage.in_(stages), ev.c.day >= start, ev.c.day <= end, ev.c.project_id.in_(scope))
