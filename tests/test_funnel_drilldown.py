@@ -91,3 +91,12 @@ def test_unchained_projects_drill_down_and_the_chains_add_up(client, auth, world
             counted += total
         whole = re.findall(r'<tr class="table-light"><th scope="row">合计</th>(.*?)</tr>', page, re.S)[1]
         assert counted == int(re.findall(r"<td>([\d,]+)</td>", whole)[measure])
+
+
+def test_the_cycle_times_say_how_days_are_counted(client, auth, world):
+    build(world)
+    auth.login("leader")
+    page = client.get(URL).text
+    cycles = page[page.index('id="funnel-cycles"'):]
+    assert "天数为自然日，按业务日期计算" in cycles
+    assert "在谈→过会" in cycles and "中位天数（自然日）" in cycles

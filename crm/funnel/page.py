@@ -70,6 +70,24 @@ def ranking_url(f: FunnelFilters, dim: str, key, measure: str, last_year: bool =
     return entered_url(period, RANKED_STAGE[measure].value, **extra)
 
 
+def ranking_urls(f: FunnelFilters, dim: str, rows: list[dict]) -> dict:
+    """(key, measure) -> the ledger link of every cell of one ranking table. A unit or chain row's
+    link is its measure's link with the row's key appended: one url_for per measure, not per cell
+    (200 units × 5 measures made the page spend more time building links than counting)."""
+    measures = list(RANKED_STAGE)
+    if dim == "band" or (dim == "chain" and f.chain_id is not None):
+        return {(r["key"], m): ranking_url(f, dim, r["key"], m) for r in rows for m in measures}
+    base = {m: entered_url(f, RANKED_STAGE[m].value) for m in measures}
+    out = {}
+    for r in rows:
+        key = r["key"]
+        extra = (f"unit_id={int(key)}" if dim == "unit" else
+                 f"chain_id={int(key)}" if key is not None else "without_chain=1")
+        for m in measures:
+            out[(key, m)] = f"{base[m]}&{extra}"
+    return out
+
+
 def stalled_rows(actor, today: date | None = None) -> dict:
     """The home page's four stalled lists (crm/main/stalled.py), each row with its days overdue."""
     today = today or local_today()

@@ -92,14 +92,21 @@ def add_chart_data(report: FunnelReport, scope=None) -> FunnelReport:
     return report
 
 
-def _measures(rows, key_index: int) -> dict:
-    """key -> {leads, approvals, ...} summed over the grouped entered rows."""
+# stage code -> the ranked measures it feeds, (name, counts investment?), plain strings: the loop
+# below runs over every grouped row.
+MEASURES_OF = defaultdict(list)
+for _name, _stage, _measure in RANKED:
+    MEASURES_OF[_stage.value].append((_name, _measure == "investment"))
+
+
+def _measures(rows, one_key: bool = False) -> dict:
+    """key -> {leads, approvals, ...} summed over one dimension's grouped rows (all under "all" with
+    `one_key`: the totals)."""
     out: dict = defaultdict(lambda: {name: 0 for name, _s, _m in RANKED} | {"signed_investment_wan": Decimal(0)})
-    for stage, *keys, count, investment in ((r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows):
-        key = keys[key_index] if key_index >= 0 else "all"
-        for name, ranked_stage, measure in RANKED:
-            if stage == ranked_stage.value:
-                out[key][name] += Decimal(investment) if measure == "investment" else count
+    for stage, key, count, investment in rows:
+        figures = out["all" if one_key else key]
+        for name, is_investment in MEASURES_OF.get(stage, ()):
+            figures[name] += Decimal(investment) if is_investment else count
     return out
 
 
@@ -110,13 +117,13 @@ def rankings(rows, last_rows, units: dict) -> tuple[dict, dict]:
     names = {"unit": lambda k: units.get(k, ""), "chain": lambda k: chains.get(k) if k else None,
              "band": lambda k: k}
     out = {}
-    for dim, index in (("unit", 0), ("chain", 1), ("band", 2)):
-        now, before = _measures(rows, index), _measures(last_rows, index)
+    for dim in ("unit", "chain", "band"):
+        now, before = _measures(rows[dim]), _measures(last_rows[dim])
         keys = [code for code, _lo, _hi in BANDS] if dim == "band" else set(now) | set(before)
         table = [{"key": key, "name": names[dim](key), **now[key],
                   "last_year": dict(before[key])} for key in keys]
         if dim != "band":
             table.sort(key=lambda r: (-r["signings"], -r["signed_investment_wan"], -r["leads"], str(r["name"])))
         out[dim] = table
-    total, total_before = _measures(rows, -1)["all"], _measures(last_rows, -1)["all"]
+    total, total_before = _measures(rows["unit"], True)["all"], _measures(last_rows["unit"], True)["all"]
     return out, {**total, "last_year": dict(total_before)}
