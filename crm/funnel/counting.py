@@ -69,9 +69,10 @@ def recorded_day(first_transition=None):
 
 
 def events(first_day: date, last_day: date):
-    """One row per stage entry on a day in [first_day, last_day]: (project_id, stage, day). The
-    advances are read by their business date (index ix_project_transitions_day); the day a project
-    entered 在谈 depends on its first transition, so that branch reads every project."""
+    """One row per stage entry on a day in [first_day, last_day]: (project_id, stage, day); the day
+    a project entered 在谈 depends on its first transition, so that branch reads every project.
+    No index on the business date on purpose: with one, PostgreSQL chose it for the correlated
+    next-stage look-up below (a range scan per cohort row) and the report took seconds."""
     first = (select(Transition.project_id, func.min(Transition.effective_date).label("day"))
              .group_by(Transition.project_id).subquery())
     recorded = (select(Project.id.label("project_id"), cast(literal(Stage.TALKS.value), String(16)).label("stage"),

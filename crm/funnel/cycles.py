@@ -30,8 +30,7 @@ def steps(scope, start: date, end: date):
     was recorded.
     """
     back = case(STAGE_INDEX, value=Transition.to_stage) < case(STAGE_INDEX, value=Transition.from_stage)
-    # Only the histories of projects with an advance in the period (found by business date, index
-    # ix_project_transitions_day) are walked, not every project's.
+    # Only the histories of projects with an advance in the period are walked, not every project's.
     moved = (select(Transition.project_id).where(Transition.kind == TransitionKind.ADVANCE,
                                                  Transition.effective_date.between(start, end)))
     window = {"partition_by": Transition.project_id, "order_by": Transition.id}

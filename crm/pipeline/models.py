@@ -44,8 +44,6 @@ class Transition(db.Model):
                         name="reason_required"),
         Index("ix_project_transitions_project", "project_id", "id"),
         Index("ix_project_transitions_funnel", "to_stage", "effective_date"),
-        # The funnel reads a period's advances by business date (crm/funnel/counting.py, cycles.py).
-        Index("ix_project_transitions_day", "effective_date", "kind", "project_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
