@@ -30,19 +30,15 @@ def steps(scope, start: date, end: date):
     was recorded.
     """
     back = case(STAGE_INDEX, value=Transition.to_stage) < case(STAGE_INDEX, value=Transition.from_stage)
-    # Only the histories of projects with an advance in the period are walked, not every project's.
-    moved = (select(Transition.project_id).where(Transition.kind == TransitionKind.ADVANCE,
-                                                 Transition.effective_date.between(start, end)))
     window = {"partition_by": Transition.project_id, "order_by": Transition.id}
     entries = (select(Transition.project_id, Transition.kind, Transition.from_stage, Transition.effective_date,
                       func.lag(Transition.effective_date).over(**window).label("prev_day"),
                       func.lag(Transition.to_stage).over(**window).label("prev_stage"))
                .where(or_(Transition.kind == TransitionKind.ADVANCE,
-                          and_(Transition.kind == TransitionKind.CORRECTION, back)),
-                      Transition.project_id.in_(moved))
+                          and_(Transition.kind == TransitionKind.CORRECTION, back)))
                .subquery())
     first = (select(Transition.project_id, func.min(Transition.effective_date).label("day"))
-             .where(Transition.project_id.in_(moved)).group_by(Transition.project_id).subquery())
+             .group_by(Transition.project_id).subquery())
     began = case((entries.c.prev_stage == entries.c.from_stage, entries.c.prev_day),
                  (and_(entries.c.prev_stage.is_(None), entries.c.from_stage == Stage.TALKS.value),
                   recorded_day(first.c.day)))
