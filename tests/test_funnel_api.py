@@ -61,3 +61,48 @@ def test_the_funnel_is_in_the_openapi_document(api, world):
     assert {p["name"] for p in op["parameters"]} == {"from", "to", "unit_id", "chain_id", "tier", "source"}
     assert op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Funnel")
     assert "stages" in doc["components"]["schemas"]["Funnel"]["properties"]
+
+
+def test_the_openapi_document_describes_totals_rankings_and_cycle_times(api, world):
+    schemas = api.login("leader").get("/api/v1/openapi.json").json["components"]["schemas"]
+    funnel = schemas["Funnel"]["properties"]
+    for key, component in (("totals", "FunnelTotals"), ("rankings", "FunnelRankings"),
+                           ("cycle_times", "FunnelCycleTimes")):
+        assert funnel[key]["$ref"].endswith(f"/{component}"), key
+    assert set(schemas["FunnelTotals"]["properties"]) == {"leads", "approvals", "signings", "starts",
+                                                          "signed_investment_wan", "last_year"}
+    assert set(schemas["FunnelRankings"]["properties"]) == {"unit", "chain", "band"}
+    assert {"from", "to", "median", "p80", "count", "key"} <= set(schemas["FunnelCycleStep"]["properties"])
+    assert "自然日" in schemas["FunnelCycleStep"]["properties"]["median"]["description"]
+
+
+def test_the_api_issues_few_and_the_same_number_of_queries_at_two_sizes(api, world):
+    """This period and last year come from the same statements: the report is six statements (the
+    JIT switch on PostgreSQL, the entries with conversions, the stages at both ends, the unit and
+    chain names, the cycle times), whatever the number of projects."""
+    from crm.funnel.filters import parse_filters
+    from crm.funnel.report import build_report
+    from tests.factories import ProjectFactory
+    from tests.funnel_data import build, move
+    from tests.querycount import count_queries
+
+    w = build(world)
+    f = parse_filters(world.leader, {"from": "2025-01-01", "to": "2025-03-31"})
+    with count_queries() as small:
+        build_report(world.leader, f)
+    for i in range(20):
+        p = ProjectFactory(name=f"扩充{i}", unit=world.unit_b, owner=world.staff_b, created_at=w.p1.created_at)
+        move(p, world.admin, "advance", f"2024-03-{i + 1:02d}", "approved")
+    with count_queries() as large:
+        build_report(world.leader, f)
+    assert len(small) == len(large) <= 7  # and the actor's row, reloaded after the commits
+    api.login("leader")
+    api.get("/api/v1/funnel?from=2025-01-01&to=2025-03-31")  # the token's first use is recorded once
+    with count_queries() as first:
+        assert api.get("/api/v1/funnel?from=2025-01-01&to=2025-03-31").status_code == 200
+    for i in range(20):
+        p = ProjectFactory(name=f"再扩充{i}", unit=world.unit_a, owner=world.staff_a, created_at=w.p1.created_at)
+        move(p, world.admin, "advance", f"2025-02-{i + 1:02d}", "approved")
+    with count_queries() as second:
+        assert api.get("/api/v1/funnel?from=2025-01-01&to=2025-03-31").status_code == 200
+    assert len(first) == len(second)

@@ -91,3 +91,11 @@ def test_openapi_documents_the_payout_endpoints(app, api, world):
             "/api/v1/payouts/{payout_id}/reverse"} <= set(document["paths"])
     payout = document["components"]["schemas"]["Payout"]["properties"]
     assert payout["state"]["enum"] == ["applied", "approved", "paid", "rejected", "reversed"]
+
+
+def test_openapi_describes_the_payout_lists_totals(api, world):
+    schemas = api.login("leader").get("/api/v1/openapi.json").json["components"]["schemas"]
+    assert schemas["PayoutPage"]["properties"]["totals"]["$ref"].endswith("/PayoutTotals")
+    assert set(schemas["PayoutTotals"]["properties"]) == {"count", "amount_wan", "by_state"}
+    listed = api.get("/api/v1/payouts").json
+    assert set(listed["totals"]) == set(schemas["PayoutTotals"]["properties"])

@@ -17,7 +17,9 @@ class FunnelFiguresSchema(Shape):
     current = fields.Integer(metadata={"description": "projects at the stage as of `to`, active or on hold"})
     conversion = fields.Float(allow_none=True, metadata={"description": "share of those entered that entered the "
                                                                         "next stage by `to`"})
-    median_days_to_next = fields.Float(allow_none=True, metadata={"description": "calendar days (自然日)"})
+    median_days_to_next = fields.Float(allow_none=True, metadata={
+        "description": "median calendar days (自然日) between the two business dates (the dates the "
+                       "transitions took effect, not the days they were typed in)"})
 
 
 class FunnelStageSchema(FunnelFiguresSchema):
@@ -25,15 +27,56 @@ class FunnelStageSchema(FunnelFiguresSchema):
     last_year = fields.Nested(FunnelFiguresSchema, metadata={"description": "the same period last year (同比)"})
 
 
+class FunnelMeasuresSchema(Shape):
+    leads = fields.Integer(metadata={"description": "new projects entering 在谈 (capital increases excluded)"})
+    approvals = fields.Integer(metadata={"description": "projects entering 过会"})
+    signings = fields.Integer(metadata={"description": "projects entering 签约"})
+    starts = fields.Integer(metadata={"description": "projects entering 开工"})
+    signed_investment_wan = fields.String(metadata={"description": "total investment of the signings, 万元"})
+
+
+class FunnelTotalsSchema(FunnelMeasuresSchema):
+    last_year = fields.Nested(FunnelMeasuresSchema, metadata={"description": "the same period last year"})
+
+
+class FunnelRankingRowSchema(FunnelTotalsSchema):
+    key = fields.Raw(allow_none=True, metadata={"description": "unit id, chain id (null: 未归链, no chain) or size "
+                                                               "band code (under_100m, 100m, 1b, 5b)"})
+    name = fields.String(allow_none=True, metadata={"description": "unit or chain name; the band code for bands"})
+
+
+class FunnelRankingsSchema(Shape):
+    unit = fields.List(fields.Nested(FunnelRankingRowSchema), metadata={"description": "by unit, best first"})
+    chain = fields.List(fields.Nested(FunnelRankingRowSchema), metadata={"description": "by industry chain"})
+    band = fields.List(fields.Nested(FunnelRankingRowSchema), metadata={"description": "by size band, smallest first"})
+
+
+class FunnelCycleStepSchema(Shape):
+    key = fields.Integer(allow_none=True, metadata={"description": "unit or chain id (null in `overall`)"})
+    from_ = fields.String(data_key="from", metadata={"description": "the earlier stage"})
+    to = fields.String(metadata={"description": "the next stage"})
+    count = fields.Integer(metadata={"description": "steps completed in the period"})
+    median = fields.Float(metadata={"description": "median calendar days (自然日) between the business dates"})
+    p80 = fields.Integer(metadata={"description": "80th percentile (nearest rank), calendar days"})
+
+
+class FunnelCycleTimesSchema(Shape):
+    overall = fields.List(fields.Nested(FunnelCycleStepSchema))
+    by_unit = fields.List(fields.Nested(FunnelCycleStepSchema))
+    by_chain = fields.List(fields.Nested(FunnelCycleStepSchema))
+    slowest = fields.Nested(FunnelCycleStepSchema, allow_none=True,
+                            metadata={"description": "the overall step with the longest median"})
+
+
 class FunnelSchema(Shape):
     from_ = fields.Date(data_key="from")
     to = fields.Date()
     stages = fields.List(fields.Nested(FunnelStageSchema))
-    cycle_times = fields.Dict(metadata={"description": "进度时效: overall, by_unit, by_chain (median, p80, count "
-                                                       "per step `from`→`to`), slowest"})
-    rankings = fields.Dict(metadata={"description": "by unit, chain and size band: leads, approvals, signings, "
-                                                    "starts, signed_investment_wan, last_year"})
-    totals = fields.Dict(metadata={"description": "the whole every ranking adds up to"})
+    cycle_times = fields.Nested(FunnelCycleTimesSchema, metadata={
+        "description": "进度时效: days per step `from`→`to` completed in the period, calendar days (自然日) "
+                       "between the business dates"})
+    rankings = fields.Nested(FunnelRankingsSchema, metadata={"description": "by unit, chain and size band"})
+    totals = fields.Nested(FunnelTotalsSchema, metadata={"description": "the whole every ranking adds up to"})
 
 
 @bp.get("/funnel")

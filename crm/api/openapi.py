@@ -14,8 +14,9 @@ from crm.core.schema import DecimalText
 from crm.payouts import schemas as payout_schemas
 
 
-def _page(item: str) -> dict:
-    return {"type": "object", "properties": {
+def _page(item: str, extra: dict | None = None) -> dict:
+    return {"type": "object", "properties": {**{name: {"$ref": f"#/components/schemas/{ref}"}
+                                                for name, ref in (extra or {}).items()},
         "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}},
         "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
     }}
@@ -28,7 +29,7 @@ RESOURCES = {
     "Transition": schemas.TransitionSchema, "Permit": schemas.PermitSchema, "FollowUp": schemas.FollowUpSchema,
     "Attachment": schemas.AttachmentSchema, "Screening": schemas.ScreeningSchema,
     "ReferenceList": schemas.ReferenceListSchema, "Policy": schemas.PolicySchema, "Error": schemas.ErrorSchema,
-    "Payout": payout_schemas.PayoutSchema,
+    "Payout": payout_schemas.PayoutSchema, "PayoutTotals": payout_schemas.PayoutTotalsSchema,
     "Funnel": FunnelSchema,
 }
 INPUTS = {
@@ -40,7 +41,7 @@ INPUTS = {
 }
 PAGES = {"ProjectPage": "Project", "PolicyPage": "Policy", "UnitPage": "Unit", "ChainPage": "Chain",
          "IndustryPage": "Industry", "FollowUpPage": "FollowUp", "AttachmentPage": "Attachment",
-         "PayoutPage": "Payout"}
+         "PayoutPage": ("Payout", {"totals": "PayoutTotals"})}
 
 
 def _decimal_property(self, field, **kwargs) -> dict:
@@ -62,7 +63,7 @@ def build_components() -> dict:
     for name, schema in (RESOURCES | INPUTS).items():
         spec.components.schema(name, schema=schema)
     for name, item in PAGES.items():
-        spec.components.schema(name, _page(item))
+        spec.components.schema(name, _page(*item) if isinstance(item, tuple) else _page(item))
     return spec.to_dict()["components"]["schemas"]
 
 

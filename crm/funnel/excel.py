@@ -50,7 +50,7 @@ def funnel_workbook(report: FunnelReport) -> BytesIO:
     sheet.append(safe_row([_("招商漏斗") + " " + title]))
     sheet["A1"].font = Font(bold=True)
     sheet.append(safe_row([_("阶段"), _("本期进入"), _("进入项目总投资（万元）"), _("期末在库"), _("转化率"),
-                           _("到下一阶段（中位天数）"), _("去年同期进入"), _("去年同期总投资（万元）"),
+                           _("到下一阶段中位天数（自然日，按业务日期计算）"), _("去年同期进入"), _("去年同期总投资（万元）"),
                            _("去年期末在库"), _("去年转化率"), _("同比（%）")]))
     for s in report.stages:
         ly = s["last_year"]

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from crm.domain import Stage
 from crm.extensions import db
-from crm.funnel.counting import BANDS, current_by_unit, monthly_entries, stage_figures
+from crm.funnel.counting import BANDS, monthly_entries, stage_figures
 from crm.funnel.cycles import cycle_times
 from crm.funnel.filters import FunnelFilters, projects_in_scope
+from crm.funnel.sqlfn import without_jit
 from crm.reference.models import Chain
 from crm.units.models import Unit
 
@@ -63,58 +64,66 @@ def change(now, before) -> float | None:
 
 
 def build_report(actor, f: FunnelFilters) -> FunnelReport:
+    """Six statements: JIT off (PostgreSQL), the scope's units, the entered rows and conversions of both periods, the
+    stages as of both period ends (by unit), the unit and chain names, the cycle times."""
+    without_jit(db.session)
     scope = projects_in_scope(actor, f)
-    stages, rows = stage_figures(scope, f.start, f.end)
     ly = f.last_year()
-    last_stages, last_rows = stage_figures(scope, ly.start, ly.end)
+    (stages, rows, by_unit), (last_stages, last_rows, _) = stage_figures(scope, [(f.start, f.end),
+                                                                                  (ly.start, ly.end)])
     for now, before in zip(stages, last_stages, strict=True):
         now["last_year"] = {k: before[k] for k in FIGURE_KEYS}
         now["change"] = {k: change(now[k], before[k]) for k in FIGURE_KEYS}
-    report = FunnelReport(f, stages)
+    report = FunnelReport(f, stages, current_by_unit=by_unit)
     report.scope = scope
-    report.rankings, report.totals = rankings(rows, last_rows)
+    report.unit_names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
+    report.rankings, report.totals = rankings(rows, last_rows, report.unit_names)
     report.cycle_times = cycle_times(scope, f.start, f.end)
     return report
 
 
 def add_chart_data(report: FunnelReport, scope=None) -> FunnelReport:
-    """The charts' extra figures (two queries): stage counts by unit, monthly signings and starts
-    over the 24 months ending with the period."""
+    """The charts' extra figures (one statement): monthly signings and starts over the 24 months
+    ending with the period (the stage counts by unit came with the report)."""
     f = report.filters
     scope = scope if scope is not None else report.scope
-    report.current_by_unit = current_by_unit(scope, f.end)
     first = date(f.end.year - 2 + (f.end.month // 12), f.end.month % 12 + 1, 1)
     report.monthly = monthly_entries(scope, first, f.end, (Stage.SIGNED.value, Stage.STARTED.value))
-    report.unit_names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
     return report
 
 
-def _measures(rows, key_index: int) -> dict:
-    """key -> {leads, approvals, ...} summed over the grouped entered rows."""
+# stage code -> the ranked measures it feeds, (name, counts investment?), plain strings: the loop
+# below runs over every grouped row.
+MEASURES_OF = defaultdict(list)
+for _name, _stage, _measure in RANKED:
+    MEASURES_OF[_stage.value].append((_name, _measure == "investment"))
+
+
+def _measures(rows, one_key: bool = False) -> dict:
+    """key -> {leads, approvals, ...} summed over one dimension's grouped rows (all under "all" with
+    `one_key`: the totals)."""
     out: dict = defaultdict(lambda: {name: 0 for name, _s, _m in RANKED} | {"signed_investment_wan": Decimal(0)})
-    for stage, *keys, count, investment in ((r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows):
-        key = keys[key_index] if key_index >= 0 else "all"
-        for name, ranked_stage, measure in RANKED:
-            if stage == ranked_stage.value:
-                out[key][name] += Decimal(investment) if measure == "investment" else count
+    for stage, key, count, investment in rows:
+        figures = out["all" if one_key else key]
+        for name, is_investment in MEASURES_OF.get(stage, ()):
+            figures[name] += Decimal(investment) if is_investment else count
     return out
 
 
-def rankings(rows, last_rows) -> tuple[dict, dict]:
+def rankings(rows, last_rows, units: dict) -> tuple[dict, dict]:
     """By unit, by chain and by size band, each with last year's figures; plus the totals, which
     every breakdown adds up to (a test checks it)."""
-    units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
     chains = dict(db.session.execute(select(Chain.id, Chain.name)).all())
     names = {"unit": lambda k: units.get(k, ""), "chain": lambda k: chains.get(k) if k else None,
              "band": lambda k: k}
     out = {}
-    for dim, index in (("unit", 0), ("chain", 1), ("band", 2)):
-        now, before = _measures(rows, index), _measures(last_rows, index)
+    for dim in ("unit", "chain", "band"):
+        now, before = _measures(rows[dim]), _measures(last_rows[dim])
         keys = [code for code, _lo, _hi in BANDS] if dim == "band" else set(now) | set(before)
         table = [{"key": key, "name": names[dim](key), **now[key],
                   "last_year": dict(before[key])} for key in keys]
         if dim != "band":
             table.sort(key=lambda r: (-r["signings"], -r["signed_investment_wan"], -r["leads"], str(r["name"])))
         out[dim] = table
-    total, total_before = _measures(rows, -1)["all"], _measures(last_rows, -1)["all"]
+    total, total_before = _measures(rows["unit"], True)["all"], _measures(last_rows["unit"], True)["all"]
     return out, {**total, "last_year": dict(total_before)}

@@ -99,3 +99,12 @@ class PayoutStepSchema(Shape):
     paid_date = column_field(Payout, "paid_date", required=False)
     voucher_no = column_field(Payout, "voucher_no", required=False)
     reason = column_field(Payout, "reason", required=False)
+
+
+class PayoutTotalsSchema(Shape):
+    """The `totals` of the payout list: sums over every filtered row, not just the page."""
+
+    count = fields.Integer(metadata={"description": "payouts matching the filters"})
+    amount_wan = fields.String(metadata={"description": "their total amount, 万元 (exact decimal as text)"})
+    by_state = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "total amount per state code (applied, approved, paid, rejected, reversed), 万元"})

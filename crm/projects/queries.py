@@ -32,6 +32,7 @@ class ProjectFilters:
     status: str | None = None
     unit_id: int | None = None
     chain_id: int | None = None
+    without_chain: bool | None = None  # 未归链: projects not assigned to an industry chain
     tier: str | None = None
     source: str | None = None
     lead_leader_id: int | None = None
@@ -72,6 +73,8 @@ class ProjectFilters:
                                    label=_("总投资")),
             q=e.run("q", p.text, args.get("q"), "q", max_length=100, label=_("关键词")),
         )
+        f.without_chain = e.run("without_chain", p.flag, args.get("without_chain"), "without_chain",
+                                label=_("未归链")) or None
         f.sort, f.desc = web_sort(args, SORTS, "updated")
         for name, label in (("unit_id", _("责任单位")), ("chain_id", _("产业链")), ("lead_leader_id", _("包保领导")),
                             ("unit_tree_id", _("责任单位"))):
@@ -89,6 +92,8 @@ class ProjectFilters:
             value = getattr(self, fld.name)
             if fld.name == "desc":
                 out["dir"] = "desc" if value else "asc"
+            elif value is True:
+                out[fld.name] = "1"
             elif value not in (None, ""):
                 out[fld.name] = value.isoformat() if isinstance(value, date) else str(value) if isinstance(
                     value, Decimal) else value
@@ -97,12 +102,22 @@ class ProjectFilters:
 
 # Filters on records of features above projects (e.g. the pipeline's signing date) are applied by
 # functions those features register here, so the ledger never imports them (docs/ARCHITECTURE.md).
+# A feature may also register how its filters read as chips: `describe(filters)` returns
+# (label or None, text, [argument names the chip removes]) for each active one.
 LEDGER_FILTERS: list[Callable] = []
+LEDGER_CHIPS: list[Callable] = []
 
 
-def register_ledger_filter(apply: Callable) -> None:
+def register_ledger_filter(apply: Callable, describe: Callable | None = None) -> None:
     if apply not in LEDGER_FILTERS:
         LEDGER_FILTERS.append(apply)
+    if describe is not None and describe not in LEDGER_CHIPS:
+        LEDGER_CHIPS.append(describe)
+
+
+def registered_chips(f: ProjectFilters) -> list[tuple[str | None, str, list[str]]]:
+    """The registered filters that are active, in words (the ledger shows them as removable chips)."""
+    return [chip for describe in LEDGER_CHIPS for chip in describe(f)]
 
 
 def ledger_query(actor, f: ProjectFilters):
@@ -115,6 +130,8 @@ def ledger_query(actor, f: ProjectFilters):
     for name in ("unit_id", "chain_id", "lead_leader_id", "source"):
         if getattr(f, name) is not None:
             stmt = stmt.where(getattr(Project, name) == getattr(f, name))
+    if f.without_chain:
+        stmt = stmt.where(Project.chain_id.is_(None))
     if f.tier:
         stmt = stmt.where(Project.total_investment_wan >= SizeTier(f.tier).floor)
     if f.created_from:

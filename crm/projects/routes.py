@@ -27,7 +27,13 @@ from crm.projects.access import project_for
 from crm.projects.export import ledger_workbook
 from crm.projects.forms import ArchiveProjectForm, InvestorRulingForm, ProjectForm
 from crm.projects.page import page_data, project_history
-from crm.projects.queries import ProjectFilters, ledger_query, ledger_totals, with_list_relations
+from crm.projects.queries import (
+    ProjectFilters,
+    ledger_query,
+    ledger_totals,
+    registered_chips,
+    with_list_relations,
+)
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 PER_PAGE = 50
@@ -52,7 +58,7 @@ def ledger():
     rows = result.items
     return render_template(
         "projects/ledger.html", projects=rows, total=total, page=page, per_page=PER_PAGE, filters=filters,
-        total_wan=total_wan,
+        total_wan=total_wan, extra_chips=registered_chips(filters),
         args=filters.as_args(), units=choices.filter_unit_choices(current_user), chains=choices.chain_choices()[1:],
         leaders=choices.leader_choices()[1:])
 
