@@ -149,3 +149,27 @@ def test_overdue_report_on_the_heads_home_page_and_figures(world, auth, client):
     auth.login("staff_a")
     assert "逾期未报告的外出" not in client.get("/").text
     assert client.get("/trips/figures").status_code == 403
+
+
+def test_the_list_filters_by_person_within_a_chosen_unit_when_a_leader_sees_many(world, auth, client,
+                                                                                  monkeypatch):
+    """A leader of a province-wide bureau is not handed every officer's name in the filter: past
+    TRAVELLER_FILTER_UNITS readable units, the people of a unit appear once the unit is chosen."""
+    from crm.trips import queries
+    monkeypatch.setattr(queries, "TRAVELLER_FILTER_UNITS", 1)
+    auth.login("leader")
+    page = client.get("/trips").text
+    assert "选单位后可按人员筛选" in page
+    assert world.staff_a.name not in page and world.leader.name in page
+    page = client.get(f"/trips?unit_id={world.unit_a.id}").text
+    assert "选单位后可按人员筛选" not in page
+    assert world.staff_a.name in page and world.staff_b.name not in page
+    page = client.get(f"/trips?traveller_id={world.staff_b.id}").text  # a chosen person stays shown
+    assert f'value="{world.staff_b.id}" selected' in page
+
+
+def test_a_unit_head_filters_by_the_people_of_the_unit(world, auth, client):
+    auth.login("head_a")
+    page = client.get("/trips").text
+    assert "选单位后可按人员筛选" not in page
+    assert world.staff_a.name in page and world.staff_b.name not in page

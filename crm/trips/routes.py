@@ -54,9 +54,11 @@ def _filters() -> queries.TripFilters:
 def index():
     filters, today = _filters(), local_today()
     page = fetch_page(queries.with_people(queries.trip_list(current_user, filters, today)), web_page_number(), PER_PAGE)
+    travellers, choose_unit_first = queries.traveller_filter_choices(current_user, filters.unit_id,
+                                                                     filters.traveller_id)
     return render_template("trips/list.html", page=page, filters=filters, args=filters.as_args(), today=today,
-                           units=queries.unit_choices(current_user, write=False),
-                           travellers=queries.traveller_choices(current_user), states=TripState.choices(),
+                           units=queries.unit_choices(current_user, write=False), travellers=travellers,
+                           choose_unit_first=choose_unit_first, states=TripState.choices(),
                            is_overdue=queries.is_overdue)
 
 
