@@ -37,6 +37,7 @@ class Dispatch:
     payouts: PeriodSummary
     filter_text: list[tuple[str, str]]
     band_titles: dict
+    unit_cycles: list  # one row per unit: (unit name, {from stage: step figures})
     trip_reached: tuple = REACHED
 
 
@@ -53,7 +54,17 @@ def dispatch_data(actor, args) -> Dispatch:
         filters=f, report=report, charts=report_charts(report), stalled=stalled,
         trips=trip_figures(actor, f.start, f.end, unit_ids=units),
         payouts=period_summary(actor, f.start, f.end, today, project_ids=report.scope, rows=WAITING_ROWS),
-        filter_text=_filter_text(f), band_titles=BAND_TITLES)
+        filter_text=_filter_text(f), band_titles=BAND_TITLES, unit_cycles=_unit_cycles(report))
+
+
+def _unit_cycles(report: FunnelReport) -> list[tuple[str, dict]]:
+    """The cycle times by unit, one row per unit with a cell per step: a province's 200 units make
+    200 rows (a page of four rows per unit would run to 20 pages)."""
+    rows: dict = {}
+    for step in report.cycle_times["by_unit"]:
+        rows.setdefault(step["key"], {})[step["from"]] = step
+    names = report.unit_names
+    return sorted(((names.get(key, ""), cells) for key, cells in rows.items()), key=lambda r: r[0])
 
 
 def _filter_text(f: FunnelFilters) -> list[tuple[str, str]]:
