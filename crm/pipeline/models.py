@@ -201,8 +201,10 @@ class Permit(TimestampMixin, VersionedMixin, db.Model):
     __audited__ = True
     __table_args__ = (
         UniqueConstraint("project_id", "kind", name="uq_permits_project_kind"),
-        # The home page's overdue permits (not done, due before today, most overdue first).
-        Index("ix_permits_open_due", "done_date", "due_date"),
+        # The home page's overdue permits (required, not done, due before today, most overdue first):
+        # a partial index holds only the open required permits (7,000 of 280,000 at 100,000 projects).
+        Index("ix_permits_overdue", "due_date", "id", sqlite_where=text("required IS 1 AND done_date IS NULL"),
+              postgresql_where=text("required IS true AND done_date IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
