@@ -131,3 +131,16 @@ def test_staff_see_their_own_units_payouts_only(world, producing, auth):  # noqa
     auth.login("staff_b")
     page = auth.client.get("/payouts")
     assert page.status_code == 200 and "合计 0 条" in page.text
+
+
+def test_the_recipient_filter_lists_a_chosen_units_officers_when_a_leader_sees_many(world, auth, monkeypatch):
+    """Past FILTER_UNITS readable units the leader picks a unit first (2,000 names were 65 KB of the page)."""
+    from crm.auth import people
+    monkeypatch.setattr(people, "FILTER_UNITS", 1)
+    auth.login("leader")
+    page = auth.client.get("/payouts").text
+    assert "选单位后可按人员筛选" in page and world.staff_a.name not in page
+    page = auth.client.get(f"/payouts?unit_id={world.unit_a.id}").text
+    assert world.staff_a.name in page and world.staff_b.name not in page
+    page = auth.client.get(f"/payouts?recipient_id={world.staff_b.id}").text
+    assert f'value="{world.staff_b.id}" selected' in page

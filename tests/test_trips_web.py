@@ -154,9 +154,9 @@ def test_overdue_report_on_the_heads_home_page_and_figures(world, auth, client):
 def test_the_list_filters_by_person_within_a_chosen_unit_when_a_leader_sees_many(world, auth, client,
                                                                                   monkeypatch):
     """A leader of a province-wide bureau is not handed every officer's name in the filter: past
-    TRAVELLER_FILTER_UNITS readable units, the people of a unit appear once the unit is chosen."""
-    from crm.trips import queries
-    monkeypatch.setattr(queries, "TRAVELLER_FILTER_UNITS", 1)
+    FILTER_UNITS readable units, the people of a unit appear once the unit is chosen."""
+    from crm.auth import people
+    monkeypatch.setattr(people, "FILTER_UNITS", 1)
     auth.login("leader")
     page = client.get("/trips").text
     assert "选单位后可按人员筛选" in page

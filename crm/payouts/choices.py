@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.auth.models import User
+from crm.auth.people import filter_people
 from crm.core.permissions import Duty, roles_for, visible_unit_ids
 from crm.extensions import db
 from crm.pipeline.models import Contract, IncentiveTerm
@@ -42,3 +43,10 @@ def recipient_choices(user, include_units: bool = False) -> list[tuple[str | int
         return [(u.id, u.name) for u in people]
     return ([(f"u{u.id}", _("%(name)s（人员）", name=u.name)) for u in people]
             + [(f"d{u.id}", _("%(name)s（单位）", name=u.name)) for u in _units()])
+
+
+def recipient_filter_choices(user, unit_id: int | None, selected: int | None) -> tuple[list, bool]:
+    """People the ledger can be filtered by (crm.auth.people): the chosen unit's officers, and whether a
+    unit must be chosen first."""
+    people, choose_unit = filter_people(user, roles_for(Duty.OWNER), unit_id, selected)
+    return [(u.id, u.name) for u in people], choose_unit

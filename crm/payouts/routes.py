@@ -16,7 +16,7 @@ from crm.core.parsing import record_by_id
 from crm.core.permissions import Action, can, require
 from crm.domain import PayoutKind, PayoutState
 from crm.payouts import documents, policies, services
-from crm.payouts.choices import recipient_choices, term_choices, unit_choices
+from crm.payouts.choices import recipient_choices, recipient_filter_choices, term_choices, unit_choices
 from crm.payouts.export import ledger_workbook
 from crm.payouts.forms import RECIPIENT_ROWS, PayoutForm, RewardPolicyForm, StepForm
 from crm.payouts.models import Payout, PayoutRecipient
@@ -53,10 +53,12 @@ def ledger():
     require(current_user, Action.READ, current_user.unit_id)  # rows are then scoped to what the user may read
     filters = _filters()
     page = fetch_page(ledger_stmt(current_user, filters), web_page_number(), PER_PAGE)
+    people, choose_unit_first = recipient_filter_choices(current_user, filters.get("unit_id"),
+                                                         filters.get("recipient_id"))
     return render_template("payouts/ledger.html", payouts=page.items, total=page.total, page=page.page,
                            per_page=PER_PAGE, filters=filters, totals=ledger_totals(current_user, filters),
                            kinds=PayoutKind.choices(), states=PayoutState.choices(), units=unit_choices(current_user),
-                           people=recipient_choices(current_user))
+                           people=people, choose_unit_first=choose_unit_first)
 
 
 @bp.get("/payouts/export.xlsx")

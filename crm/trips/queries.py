@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from crm.auth.models import User
+from crm.auth.people import filter_people
 from crm.core import parsing as p
 from crm.core.permissions import Action, Duty, can, roles_for, scope
 from crm.domain import TripState
@@ -162,27 +163,12 @@ def traveller_choices(actor) -> list[tuple[int, str]]:
     return [(u.id, f"{u.name}（{u.unit.name if u.unit else ''}）") for u in db.session.scalars(stmt)]
 
 
-# Above this many readable units, the list's traveller filter waits for a unit to be chosen: a leader's
-# province-wide list would otherwise carry 2,000 names (86 KB of a 108 KB page at benchmark scale).
-TRAVELLER_FILTER_UNITS = 20
-
-
 def traveller_filter_choices(actor, unit_id: int | None, selected: int | None) -> tuple[list, bool]:
-    """People the trip list can be filtered by, and whether a unit must be chosen first: the people of
-    the chosen unit (or of the actor's few readable units) and the leaders, plus whoever is selected."""
-    readable = [u.id for u in live_units() if can(actor, Action.READ, u.id)]
-    units = [unit_id] if unit_id in readable else readable
-    narrowed = len(units) <= TRAVELLER_FILTER_UNITS
-    who = [User.role.in_(roles_for(Duty.CROSS_UNIT_TRIP))]
-    if narrowed:
-        who.append(User.unit_id.in_(units))
-    if selected:
-        who.append(User.id == selected)
-    stmt = (select(User).options(selectinload(User.unit))
-            .where(User.active.is_(True), User.archived_at.is_(None), User.role.in_(roles_for(Duty.TRAVELLER)),
-                   or_(*who)).order_by(User.unit_id, User.id))
-    people = [(u.id, f"{u.name}（{u.unit.name if u.unit else ''}）") for u in db.session.scalars(stmt)]
-    return people, not narrowed
+    """People the trip list can be filtered by (crm.auth.people): the chosen unit's travellers and the
+    leaders, and whether a unit must be chosen first."""
+    people, choose_unit = filter_people(actor, roles_for(Duty.TRAVELLER), unit_id, selected,
+                                        any_unit_roles=roles_for(Duty.CROSS_UNIT_TRIP))
+    return [(u.id, f"{u.name}（{u.unit.name if u.unit else ''}）") for u in people], choose_unit
 
 
 def unit_choices(actor, *, write: bool) -> list[tuple[int, str]]:
