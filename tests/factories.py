@@ -99,10 +99,12 @@ def signed_screening(project, signer, verdict="pass", conditions=None, signed_at
     long enough ago to precede any review meeting a test records."""
     from datetime import UTC, datetime
 
+    from crm.screening.current import start_new_screening
     from crm.screening.models import Screening
 
+    start_new_screening(project.id, datetime.now(UTC))  # as the services do: the new one is current
     screening = Screening(
-        project_id=project.id, proposed_verdict=verdict, verdict=verdict, conditions=conditions,
+        is_current=True, project_id=project.id, proposed_verdict=verdict, verdict=verdict, conditions=conditions,
         comment="同意", negative_list_confirmed=True, created_by_id=signer.id, signed_by_id=signer.id,
         signed_at=signed_at or datetime(2020, 1, 1, 9, tzinfo=UTC), inputs={"total_investment_wan": str(project.total_investment_wan)})
     db.session.add(screening)

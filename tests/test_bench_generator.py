@@ -14,6 +14,7 @@ from crm.pipeline.models import Contract, LandSupply, MeetingApproval, Permit, T
 from crm.pipeline.permits import missing_permits, required_permit_kinds
 from crm.projects.models import Project
 from crm.screening.current import meeting_problem, signed_screening
+from crm.screening.models import Screening
 from crm.trips.models import Trip
 from tests.conftest import csrf_token
 
@@ -37,6 +38,14 @@ def test_counts_and_summary(generated):
     statuses = dict(db.session.execute(select(Project.status, func.count()).group_by(Project.status)).all())
     assert statuses.get("on_hold") and statuses.get("dropped")
     assert db.session.scalar(select(func.count()).select_from(Project).where(Project.kind == "capital_increase"))
+
+
+def test_the_current_screening_flag_follows_the_rule(generated):
+    """The bulk-written screenings carry `is_current` by the rule of crm/screening/current.py."""
+    newest = set(db.session.scalars(select(func.max(Screening.id)).where(Screening.superseded_at.is_(None))
+                                    .group_by(Screening.project_id)))
+    flagged = set(db.session.scalars(select(Screening.id).where(Screening.is_current)))
+    assert flagged == newest and len(flagged) > N // 3
 
 
 def test_every_project_passes_its_gates(generated):

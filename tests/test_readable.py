@@ -14,6 +14,7 @@ from crm.extensions import db
 from crm.pipeline import services as pipeline
 from crm.projects.home import home_figures
 from crm.reference.services import seed_default_lists
+from crm.screening.current import start_new_screening
 from crm.screening.models import Screening
 from tests.factories import ProjectFactory, gate_data, signed_screening
 from tests.querycount import count_queries
@@ -30,7 +31,8 @@ def setup(world):
 
 
 def _screening(project, author, tax, signed=True):
-    s = Screening(project_id=project.id, proposed_verdict="pass", verdict="pass" if signed else None,
+    start_new_screening(project.id, datetime.now(UTC))  # as the services do: the new one is current
+    s = Screening(is_current=True, project_id=project.id, proposed_verdict="pass", verdict="pass" if signed else None,
                   created_by_id=author.id, signed_by_id=author.id if signed else None,
                   signed_at=datetime(2026, 1, 5, tzinfo=UTC) if signed else None, score=Decimal("80"),
                   comment="同意" if signed else None, negative_list_confirmed=signed,

@@ -30,7 +30,7 @@ INSERT_SKIPPED = {"id", "created_at", "updated_at", "version"}
 # Bookkeeping columns that change on every login or call are not business changes.
 IGNORED_FIELDS = {"updated_at", "version", "password_hash", "last_login_at", "last_used_at",
                   # derived from other fields, which are recorded themselves
-                  "search_text", "investor_name_norm"}
+                  "search_text", "investor_name_norm", "is_current"}
 MASKED_FIELDS = {"password_hash", "token_hash"}
 
 

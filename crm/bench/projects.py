@@ -95,6 +95,7 @@ class ProjectBuilder(DemoPipeline):
         p["search_text"] = " ".join((p["name"], p["investor_name"], initials(p["name"]),
                                      initials(p["investor_name"]))).lower()[:600]
         self.out, self.p, self.owner, self.last = out, p, (owner_id, owner_name), created
+        self.current_screening = None  # the project's current screening row (crm/screening/current.py)
         self.audit = AuditTrail(rng, owner_id, pid)
         self.audit.insert("projects", p, at(created, 1))
         self._contacts(created)
@@ -200,6 +201,7 @@ class ProjectBuilder(DemoPipeline):
                "negative_list_checked": [], "created_by_id": self.owner[0], "created_at": at(prepared, 2),
                "signed_by_id": None, "signed_at": None, "superseded_at": None}
         row = self._row("screenings", row, at(prepared, 2))
+        self._make_current(row, at(prepared, 2))
         if signed:
             signature = {"verdict": verdict, "comment": COMMENTS[verdict],
                          "conditions": CONDITIONS if verdict == "conditional" else None,
@@ -211,6 +213,17 @@ class ProjectBuilder(DemoPipeline):
                               actor=signature["signed_by_id"])
         self.last = max(self.last, signed_on if signed else prepared)
         return row
+
+    def _make_current(self, row: dict, when: datetime) -> None:
+        """As the services do (crm.screening.current.start_new_screening): the newest screening is the
+        current one; an older one stops being current and, if still unsigned, is superseded. Set after
+        `_row`, so the audit entry leaves the derived flag out, as the flush hook does."""
+        older = self.current_screening
+        if older is not None:
+            older["is_current"] = False
+            if older["signed_at"] is None:
+                older["superseded_at"] = when
+        row["is_current"], self.current_screening = True, row
 
     def _enter(self, stage: str, when: date, screening: dict) -> None:
         rng, p = self.rng, self.p

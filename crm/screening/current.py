@@ -3,6 +3,8 @@
 ask here, so they can never disagree.
 
 - The *current* screening of a project is its newest one not superseded (signed or awaiting sign-off).
+  The services keep it flagged (`Screening.is_current`, one per project by a unique index), so lists
+  select it by an index instead of grouping every screening; `start_new_screening` moves the flag.
 - The *signed* screening as of a day is the newest signed on or before that (bureau-local) day.
 - A review meeting on a day may approve the project only if the newest screening signed by then
   says pass or conditional, and no newer screening is still awaiting sign-off.
@@ -13,7 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from crm.core.dates import start_of_local_day
 from crm.domain import Verdict
@@ -21,16 +23,19 @@ from crm.extensions import db
 from crm.screening.models import Screening
 
 
-def current_ids():
-    """A subquery of each project's current screening id (for lists: one query, no id lists)."""
-    return (select(func.max(Screening.id).label("id")).where(Screening.superseded_at.is_(None))
-            .group_by(Screening.project_id))
+def start_new_screening(project_id: int, now) -> None:
+    """Before a new screening of the project is added (it will be the newest, hence current): an
+    unsigned one still open is superseded, and no older one stays current (a signed one keeps its
+    signature and is simply no longer the current one)."""
+    db.session.execute(update(Screening).where(Screening.project_id == project_id, Screening.signed_at.is_(None),
+                                               Screening.superseded_at.is_(None))
+                       .values(superseded_at=now, is_current=False, version=Screening.version + 1))
+    db.session.execute(update(Screening).where(Screening.project_id == project_id, Screening.is_current)
+                       .values(is_current=False))
 
 
 def current_screening(project) -> Screening | None:
-    return db.session.scalar(select(Screening).where(Screening.project_id == project.id,
-                                                     Screening.superseded_at.is_(None))
-                             .order_by(Screening.id.desc()).limit(1))
+    return db.session.scalar(select(Screening).where(Screening.project_id == project.id, Screening.is_current))
 
 
 def signed_screening(project, by: date | None = None) -> Screening | None:

@@ -16,6 +16,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -113,6 +115,10 @@ class Screening(VersionedMixin, db.Model):
         # The home page's "waiting for a sign-off" list, oldest first: a few rows of a large table.
         Index("ix_screenings_pending", "created_at", "id", sqlite_where=text("signed_at IS NULL AND superseded_at IS NULL"),
               postgresql_where=text("signed_at IS NULL AND superseded_at IS NULL")),
+        # At most one current screening per project, even if two are prepared at once (the backstop).
+        # SQLite's predicate is spelled as SQLAlchemy writes the flag there, so its planner matches it.
+        Index("uq_screenings_current", "project_id", unique=True, sqlite_where=text("is_current = 1"),
+              postgresql_where=text("is_current")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,6 +152,9 @@ class Screening(VersionedMixin, db.Model):
         "label": N_("已核查的负面清单项"), "list": ListKind.NEGATIVE_LIST})
     # An unsigned screening is superseded when a newer one is prepared for the same project.
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The project's current screening (crm/screening/current.py), kept by the services so lists can
+    # index it. Derived bookkeeping: no label, so the history, exports and API never show it.
+    is_current: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
@@ -154,3 +163,9 @@ class Screening(VersionedMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Screening {self.id} p{self.project_id} {self.verdict or 'unsigned'}>"
+
+
+# The screened-projects table's default order (score high to low, newest first among equals), over
+# current screenings only: the page reads 50 index entries instead of grouping every screening.
+Index("ix_screenings_current_score", func.coalesce(Screening.__table__.c.score, 0), Screening.__table__.c.id,
+      sqlite_where=text("is_current = 1"), postgresql_where=text("is_current"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Numeric, cast, func, select, update
+from sqlalchemy import Numeric, cast, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from crm.core import parsing as p
@@ -20,7 +21,7 @@ from crm.projects.access import project_for, require_active_record
 from crm.projects.constants import MAX_AMOUNT_WAN, MAX_ENERGY_TCE, MAX_FLOOR_M2, MAX_LAND_MU
 from crm.projects.models import Project
 from crm.reference.models import IndustryDivision
-from crm.screening.current import current_ids
+from crm.screening.current import start_new_screening
 from crm.screening.models import Screening
 from crm.screening.policies import policy_for, thresholds
 from crm.screening.scoring import Inputs, screen
@@ -101,9 +102,8 @@ def prepare_screening(actor, project: Project, overrides: dict | None = None) ->
     figures = _inputs(project, overrides or {})
     result = screen(Inputs(**{k: figures[k] for k in Inputs.__dataclass_fields__}), thresholds(policy))
     now = utcnow()
-    db.session.execute(update(Screening).where(Screening.project_id == project.id, Screening.signed_at.is_(None),
-                                               Screening.superseded_at.is_(None)).values(superseded_at=now, version=Screening.version + 1))
-    screening = Screening(
+    start_new_screening(project.id, now)
+    screening = Screening(is_current=True,
         project_id=project.id, policy_id=policy.id, policy_version=policy.label, created_by_id=actor.id,
         inputs={k: v if isinstance(v, str) or v is None else str(v) for k, v in figures.items()},
         indicators={k: _text(v) for k, v in result.indicators.items()},
@@ -112,7 +112,11 @@ def prepare_screening(actor, project: Project, overrides: dict | None = None) ->
         energy_review_tier=result.energy_review_tier, score=result.score.quantize(TWO_PLACES),
         proposed_verdict=result.proposed_verdict)
     db.session.add(screening)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # the unique index: another screening of this project was prepared meanwhile
+        raise Conflict(_("该项目刚有另一份预审提交，请刷新后查看最新的预审。")) from None
     return screening
 
 
@@ -189,7 +193,8 @@ SORT_KEYS = ("tax_per_mu", "investment_intensity", "output_per_mu", "energy_per_
 
 def screened_table(actor, sort: str = "score", desc: bool = True):
     """A select() of each project's current screening (the latest not superseded), with its project,
-    sorted in SQL by the score, the date or an indicator (missing indicators sort as -1)."""
+    sorted in SQL by the score, the date or an indicator (missing indicators sort as -1). The default,
+    score high to low, reads ix_screenings_current_score (the same coalesce expression) in order."""
     key = sort if sort in SORT_KEYS else "score"
     if key == "score":
         column = func.coalesce(Screening.score, 0)
@@ -199,5 +204,5 @@ def screened_table(actor, sort: str = "score", desc: bool = True):
         column = func.coalesce(cast(Screening.indicators[key].as_string(), Numeric(18, 4)), -1)
     return (_visible(actor).options(selectinload(Screening.project).selectinload(Project.unit),
                                     selectinload(Screening.signed_by))
-            .where(Screening.id.in_(current_ids()))
+            .where(Screening.is_current)
             .order_by(column.desc() if desc else column.asc(), Screening.id.desc()))
