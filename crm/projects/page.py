@@ -3,7 +3,7 @@ of other features (pipeline, screening, follow-ups, documents) come through the 
 
 from __future__ import annotations
 
-from sqlalchemy import String, literal, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEntry
@@ -18,19 +18,18 @@ NOT_PROJECT_RECORDS = {"investor_links"}  # a ruling on two projects belongs to 
 
 
 def _owned(project_id: int) -> list:
-    """(record type, id) selects of every record that belongs to the project — rows of tables with a
+    """(table name, select() of ids) of every record that belongs to the project — rows of tables with a
     project_id, and rows of tables hanging off those (e.g. a contract's commitments)."""
     owned = {t.name: t for t in db.metadata.sorted_tables if "project_id" in t.c and t.name not in NOT_PROJECT_RECORDS}
-    parts = [select(literal(table.name, String), table.c.id).where(table.c.project_id == project_id)
-             for table in owned.values()]
+    parts = [(table.name, select(table.c.id).where(table.c.project_id == project_id)) for table in owned.values()]
     for child in db.metadata.sorted_tables:
         if child.name in owned or "id" not in child.c:
             continue
         for fk in child.foreign_keys:
             parent = owned.get(fk.column.table.name)
             if parent is not None and fk.parent.table is child:
-                parts.append(select(literal(child.name, String), child.c.id).join(parent, fk.parent == fk.column)
-                             .where(parent.c.project_id == project_id))
+                parts.append((child.name, select(child.c.id).join(parent, fk.parent == fk.column)
+                              .where(parent.c.project_id == project_id)))
     return parts
 
 
