@@ -1,4 +1,4 @@
-"""Command-line commands: `flask seed`, `flask demo load`, `flask user create-admin`."""
+"""Command-line commands: `flask seed`, `flask demo load`, `flask user create-admin`, `flask projects recount`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from crm.core.errors import ServiceError
 from crm.demo.loader import DemoRefused, load_demo
 from crm.domain import AuditSource, Role
 from crm.extensions import db
+from crm.projects.tallies import rebuild_tallies, tallies_match
 from crm.reference.services import seed_default_lists
 
 
@@ -21,6 +22,7 @@ def register_cli(app: Flask) -> None:
     demo = AppGroup("demo", help="Demo data for trying the app.")
     users = AppGroup("user", help="User accounts.")
     bench = AppGroup("bench", help="Benchmark data at province scale.")
+    projects_group = AppGroup("projects", help="Project records.")
 
     @app.cli.command("seed")
     def seed_command():
@@ -57,6 +59,19 @@ def register_cli(app: Flask) -> None:
             click.echo(f"{table:24} {count:>10,} rows {summary['seconds'][table]:8.1f} s")
         click.echo(f"total {summary['total_seconds']:.1f} s (password Demo@2026)")
 
+    @projects_group.command("recount")
+    @click.option("--check", is_flag=True, help="Only say whether the home page's figures match the projects.")
+    def projects_recount(check: bool):
+        """Recount the home page's stage figures (project tallies) from the projects: after rows were
+        loaded or repaired by SQL past the application. Safe to repeat."""
+        if check:
+            matches = tallies_match(db.session)
+            click.echo("project tallies match the projects" if matches else "project tallies DIFFER from the projects")
+            raise SystemExit(0 if matches else 1)
+        rows = rebuild_tallies(db.session)
+        db.session.commit()
+        click.echo(f"project tallies recounted: {rows} rows")
+
     @users.command("create-admin")
     @click.argument("username")
     @click.option("--name", default="系统管理员")
@@ -77,3 +92,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(users)
     app.cli.add_command(bench)
+    app.cli.add_command(projects_group)

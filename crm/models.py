@@ -14,7 +14,7 @@ from crm.pipeline.models import (  # noqa: F401,E402
     Permit,
     Transition,
 )
-from crm.projects.models import InvestorLink, Project, ProjectContact  # noqa: F401,E402
+from crm.projects.models import InvestorLink, Project, ProjectContact, ProjectTally  # noqa: F401,E402
 from crm.reference.models import Chain, IndustryDivision, IndustrySection, ListItem  # noqa: F401
 from crm.reports.models import PrintRecord  # noqa: F401
 from crm.screening.models import Policy, Screening  # noqa: F401,E402

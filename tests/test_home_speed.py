@@ -10,6 +10,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from crm.core.dates import local_today
 from crm.extensions import db
 from crm.followups.services import add_follow_up, archive_follow_up, update_follow_up
 from crm.pipeline import services as pipeline
@@ -141,12 +142,41 @@ def test_a_filtered_ledger_pages_on_with_its_filters(setup, auth, client):
     assert "共 55 条" in page and "page=2&amp;source=expo" in page
 
 
-def test_stage_and_year_figures_are_one_query(setup):
+def test_stage_and_year_figures_are_two_queries_whatever_the_data(setup):
+    """The stage figures add up the tallies, the year figures read one range: two statements."""
     ProjectFactory(unit=setup.unit_a, owner=setup.staff_a, total_investment_wan=Decimal("500"), fixed_asset_investment_wan=None)
     db.session.commit()
     assert setup.leader.id
     with count_queries() as queries:
-        counts, year = home_figures(setup.leader, TODAY)
-    assert len(queries) == 1
+        counts, year = home_figures(setup.leader, local_today())
+    assert len(queries) == 2
     assert counts["talks"].count == 1 and counts["talks"].investment_wan == Decimal("500")
-    assert year.count + year.last_count <= 1
+    assert (year.count, year.investment_wan) == (1, Decimal("500"))  # entered today
+    for _ in range(5):
+        ProjectFactory(unit=setup.unit_b, owner=setup.staff_b, total_investment_wan=Decimal("100"), fixed_asset_investment_wan=None)
+    db.session.commit()
+    assert setup.leader.id  # loaded again after the commit, outside the count
+    with count_queries() as queries:
+        counts, year = home_figures(setup.leader, local_today())
+    assert len(queries) == 2
+    assert (counts["talks"].count, counts["talks"].investment_wan) == (6, Decimal("1000"))
+    assert (year.count, year.investment_wan) == (6, Decimal("1000"))
+
+
+def test_a_stalled_list_pages_through_every_row_with_its_total(setup, auth, client):
+    """The stalled lists pick a page's rows from an index and count in the same statement: every page
+    shows the right rows and the total, and a page past the end still says how many there are."""
+    for n in range(53):
+        ProjectFactory(unit=setup.unit_a, owner=setup.staff_a, name=f"久未跟进{n:02d}",
+                       created_at=LONG_AGO + timedelta(minutes=n))
+    db.session.commit()
+    auth.login("head_a")
+    home = client.get("/").text
+    talks = home[home.index('id="stalled-talks_without_follow_up"'):home.index('id="stalled-overdue_permits"')]
+    assert talks.count("久未跟进") == 10 and "查看全部（53）" in talks and "久未跟进00" in talks  # oldest first
+    first = client.get("/stalled/talks_without_follow_up").text
+    second = client.get("/stalled/talks_without_follow_up?page=2").text
+    past = client.get("/stalled/talks_without_follow_up?page=9").text
+    assert first.count("久未跟进") == 50 and "共 53 条" in first
+    assert second.count("久未跟进") == 3 and "共 53 条" in second and "久未跟进52" in second
+    assert past.count("久未跟进") == 0 and "共 53 条" in past

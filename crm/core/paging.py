@@ -64,6 +64,19 @@ def fetch_page(stmt, page: int, per_page: int, rows_of_columns: bool = False, to
     return Page(items, total, page, per_page)
 
 
+def fetch_page_with_total(stmt, page: int, per_page: int) -> Page:
+    """Like `fetch_page(..., rows_of_columns=True)` in one statement: each row carries the count of all
+    rows (count(*) OVER ()). For a list whose page needs every matching row anyway (a top-N sort on
+    a computed date) the count then costs nothing more; a page past the end counts apart."""
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= API_MAX_PER_PAGE:
+        raise ValidationFailed(_("分页参数有误。"))
+    window = stmt.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page)
+    rows = db.session.execute(window).all()
+    if not rows and page > 1:
+        return fetch_page(stmt, page, per_page, rows_of_columns=True)
+    return Page([tuple(row[:-1]) for row in rows], rows[0][-1] if rows else 0, page, per_page)
+
+
 def web_sort(args, allowed, default: str) -> tuple[str, bool]:
     """The sort column and direction of a list page: `sort` + `dir` (column headers) or
     `sort_by=column:dir` (the phone's sort select). Unknown columns fall back to the default."""

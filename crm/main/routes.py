@@ -10,7 +10,7 @@ from crm.core.permissions import Action, can
 from crm.core.web import is_safe_redirect
 from crm.extensions import db
 from crm.followups.services import due_follow_ups
-from crm.main.stalled import KINDS, stalled_for, stalled_query
+from crm.main.stalled import KINDS, stalled_for, stalled_page
 from crm.projects.home import home_figures
 from crm.screening.services import awaiting_signoff
 from crm.trips.queries import overdue_reports
@@ -43,7 +43,7 @@ def stalled(kind: str):
     """One stalled list in full, paged (the home page shows its first rows)."""
     if kind not in KINDS or not can(current_user, Action.REVIEW, current_user.unit_id):
         abort(404)
-    result = fetch_page(stalled_query(current_user, kind), web_page_number(), PER_PAGE, rows_of_columns=True)
+    result = stalled_page(current_user, kind, web_page_number(), PER_PAGE)
     return render_template("main/stalled.html", kind=kind, result=result)
 
 

@@ -62,8 +62,11 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
         Index("ix_projects_unit_stage", "unit_id", "stage", "status"),
         # The ledger's default order (latest change first) reads this index instead of sorting every row.
         Index("ix_projects_updated", "updated_at", "id"),
-        # The home page's "in talks, no follow-up for 60 days" list filters on these (issue 9).
-        Index("ix_projects_stage_follow_up", "stage", "status", "last_follow_up_on"),
+        # The home page's stalled lists count and pick their rows from this index alone (no table
+        # reads): stage and status, live, then the talks list's dates, then the id (issue 9).
+        Index("ix_projects_stage_follow_up", "stage", "status", "archived_at", "last_follow_up_on", "created_at", "id"),
+        # The home page's "entered this year against last year" figures: a range of this index.
+        Index("ix_projects_created", "created_at", "archived_at", "status", "total_investment_wan"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +123,27 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
         return f"<Project {self.id} {self.name} {self.stage}/{self.status}>"
 
 
+class ProjectTally(db.Model):
+    """How many live (not archived) projects, and their total investment, per unit, stage and status:
+    kept by every flush that adds, moves, re-amounts or archives a project (crm/projects/tallies.py),
+    so the home page's stage figures read a few hundred rows instead of every project (issue 9)."""
+
+    __tablename__ = "project_tallies"
+    __table_args__ = (
+        CheckConstraint("projects >= 0", name="projects_not_negative"),
+        CheckConstraint("investment_wan >= 0", name="investment_not_negative"),
+    )
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    stage: Mapped[Stage] = vocab_column(Stage, name="stage", primary_key=True)
+    status: Mapped[Status] = vocab_column(Status, name="status", primary_key=True)
+    projects: Mapped[int] = mapped_column(Integer, default=0)
+    investment_wan: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=0)
+
+    def __repr__(self) -> str:
+        return f"<ProjectTally unit {self.unit_id} {self.stage}/{self.status}: {self.projects}>"
+
+
 class ProjectContact(TimestampMixin, db.Model):
     """A contact person at the investor."""
 
@@ -161,3 +185,8 @@ class InvestorLink(db.Model):
 
     def __repr__(self) -> str:
         return f"<InvestorLink {self.project_id}~{self.other_project_id} {self.verdict}>"
+
+
+# The tallies' flush listener travels with the model: whatever creates or changes a project, through
+# any service, factory or command, keeps them (imported last: it needs the classes above).
+from crm.projects import tallies as _tallies  # noqa: E402,F401

@@ -113,7 +113,7 @@ class Screening(VersionedMixin, db.Model):
             "AND negative_list_confirmed)", name="signed_complete"),
         CheckConstraint(f"verdict <> '{Verdict.CONDITIONAL}' OR conditions IS NOT NULL", name="conditional_has_conditions"),
         # The home page's "waiting for a sign-off" list, oldest first: a few rows of a large table.
-        Index("ix_screenings_pending", "created_at", "id", sqlite_where=text("signed_at IS NULL AND superseded_at IS NULL"),
+        Index("ix_screenings_pending", "created_at", "id", "project_id", sqlite_where=text("signed_at IS NULL AND superseded_at IS NULL"),
               postgresql_where=text("signed_at IS NULL AND superseded_at IS NULL")),
         # At most one current screening per project, even if two are prepared at once (the backstop).
         # SQLite's predicate is spelled as SQLAlchemy writes the flag there, so its planner matches it.
