@@ -90,7 +90,8 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     annual_electricity_wan_kwh: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), info=_label("年用电量（万千瓦时）"))
     jobs: Mapped[int | None] = mapped_column(Integer, info=_label("新增就业（人）"))
     kind: Mapped[ProjectKind] = vocab_column(ProjectKind, name="kind", default=ProjectKind.NEW, info=_label("项目类型"))
-    parent_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), info=_label("原项目"))
+    # Indexed: the project page's possible duplicates leave out the project's own capital increases.
+    parent_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True, info=_label("原项目"))
     fund_origin: Mapped[FundOrigin] = vocab_column(FundOrigin, name="fund_origin", info=_label("资金来源"))
     foreign_investment_usd_wan: Mapped[Decimal | None] = mapped_column(WAN, info=_label("外资金额（万美元）"))
     exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(10, 4), info=_label("汇率"))

@@ -13,6 +13,8 @@ Written by hand (issue 9: the leader's home page, 257 ms at 100,000 projects on 
   project index the live contract's agreed start; the overdue-permits and pending-screenings
   indexes project_id.
 * ix_projects_created: the "entered this year" figures as one range.
+* ix_projects_parent_project_id: the project page's possible duplicates leave out the project's own
+  capital increases, which read all 100,000 projects without it (19 ms of the page).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -53,6 +55,7 @@ def upgrade():
     op.create_index('ix_projects_stage_follow_up', 'projects',
                     ['stage', 'status', 'archived_at', 'last_follow_up_on', 'created_at', 'id'])
     op.create_index('ix_projects_created', 'projects', ['created_at', 'archived_at', 'status', 'total_investment_wan'])
+    op.create_index('ix_projects_parent_project_id', 'projects', ['parent_project_id'])
     op.create_index('ix_project_transitions_approvals', 'project_transitions', ['project_id', 'effective_date'],
                     sqlite_where=sa.text(APPROVALS), postgresql_where=sa.text(APPROVALS))
     op.drop_index('ix_screenings_pending', table_name='screenings')
@@ -75,6 +78,7 @@ def downgrade():
     op.create_index('ix_screenings_pending', 'screenings', ['created_at', 'id'],
                     sqlite_where=sa.text(PENDING), postgresql_where=sa.text(PENDING))
     op.drop_index('ix_project_transitions_approvals', table_name='project_transitions')
+    op.drop_index('ix_projects_parent_project_id', table_name='projects')
     op.drop_index('ix_projects_created', table_name='projects')
     op.drop_index('ix_projects_stage_follow_up', table_name='projects')
     op.create_index('ix_projects_stage_follow_up', 'projects', ['stage', 'status', 'last_follow_up_on'])
