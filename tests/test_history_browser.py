@@ -18,7 +18,7 @@ def test_the_history_reads_on_a_desktop_and_a_phone(walked, live_server, page, w
     page.get_by_label("用户名").fill("staff_a")
     page.get_by_label("密码").fill("Demo@2026")
     page.get_by_role("button", name="登录").click()
-    page.goto(f"{live_server}/projects/{walked}#history")
+    page.goto(f"{live_server}/projects/{walked}/history")
     history = page.locator("ol.history")
     expect(history.get_by_text("记录过会：2026年第11次项目评审会，纪要 评审纪要〔2026〕11号")).to_be_visible()
     approval = history.locator("li.history-entry", has_text="记录过会")

@@ -90,7 +90,7 @@ def _history_html(page: str) -> str:
 
 
 def test_every_move_reads_in_words(walked, client):
-    history = _history_html(client.get(f"/projects/{walked}").text)
+    history = _history_html(client.get(f"/projects/{walked}/history").text)
     text = re.sub(r"<[^>]+>", " ", history)
     for pattern in RAW:
         assert not re.search(pattern, text), (pattern, re.search(pattern, text))
@@ -110,7 +110,7 @@ def test_every_move_reads_in_words(walked, client):
 
 
 def test_screening_inputs_and_indicators_are_tables_with_chinese_units(walked, client):
-    history = _history_html(client.get(f"/projects/{walked}").text)
+    history = _history_html(client.get(f"/projects/{walked}/history").text)
     assert 'class="table table-sm table-borderless mb-0 history-rows"' in history
     assert "吨标准煤/万元" in history and "tce" not in history
     energy = re.search(r"单位产值能耗</th><td>([\d.,]+) 吨标准煤/万元", history)
@@ -127,7 +127,7 @@ def test_the_api_keeps_the_machine_readable_trail_with_its_batch(walked, api):
     assert {"project_transitions", "meeting_approvals", "projects"} <= set(same_request)
 
 
-def test_history_is_paged_fifty_actions_at_a_time(world, api, auth, client):
+def test_the_project_page_shows_the_latest_ten_and_the_history_pages_fifty_at_a_time(world, api, auth, client):
     project = ProjectFactory(unit=world.unit_a, owner=world.staff_a)
     api.login("staff_a")
     for i in range(55):
@@ -136,8 +136,11 @@ def test_history_is_paged_fifty_actions_at_a_time(world, api, auth, client):
                                                                   "version": version}).status_code == 200
     auth.login("staff_a")
     page = client.get(f"/projects/{project.id}").text
-    assert page.count('class="border-bottom py-2 history-entry"') == 50
+    assert page.count('class="border-bottom py-2 history-entry"') == 10
+    assert "→ 第54次修改" in page and "→ 第45次修改" in page and "→ 第44次修改" not in page
     assert "共 56 项" in page and f'href="/projects/{project.id}/history"' in page
+    first = client.get(f"/projects/{project.id}/history").text
+    assert first.count('class="border-bottom py-2 history-entry"') == 50 and "第5次修改" in first
     second = client.get(f"/projects/{project.id}/history?page=2").text
     assert second.count("history-entry") == 6 and "建立项目" in second and "第54次修改" not in second
     assert "第54次修改" in client.get(f"/projects/{project.id}/history").text

@@ -8,8 +8,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from crm.audit.models import AuditEntry
 from crm.extensions import db
+from crm.followups.models import FollowUp
 from crm.payouts.models import Payout, PayoutRecipient
+from crm.projects.models import Project
 from crm.trips.models import Trip, TripTarget
 from tests.querycount import count_queries
 
@@ -74,3 +77,22 @@ def test_the_payout_ledger_and_page_issue_the_same_statements_for_few_and_many(g
     assert most.n > fewest.n
     # One look-up loads the credited people or units, only when a share names one of that kind.
     assert abs(_statements(client, f"/payouts/{most.id}") - _statements(client, f"/payouts/{fewest.id}")) <= 1
+
+
+def test_the_project_page_issues_the_same_statements_for_a_busy_project_and_a_quiet_one(generated, auth, client):
+    """Follow-ups, permits, contacts, screenings and history rows all come in one statement per kind:
+    the busiest project of a stage costs what the quietest of that stage costs, give or take the
+    look-up of a kind of record only one of them has (e.g. a possible duplicate's unit)."""
+    auth.login("leader")
+    stage = db.session.scalar(select(Project.stage).where(Project.stage == "signed").limit(1)) or "talks"
+    counted = (select(Project.id, func.count(FollowUp.id)).join(FollowUp, FollowUp.project_id == Project.id, isouter=True)
+               .where(Project.stage == stage).group_by(Project.id).order_by(func.count(FollowUp.id), Project.id))
+    rows = db.session.execute(counted).all()
+    quiet, busy = rows[0], rows[-1]
+    history = dict(db.session.execute(select(AuditEntry.record_id, func.count()).where(
+        AuditEntry.record_type == "follow_ups", AuditEntry.record_id.in_(
+            select(FollowUp.id).where(FollowUp.project_id.in_([quiet.id, busy.id]))))
+        .group_by(AuditEntry.record_id)).all())
+    assert busy[1] > quiet[1] + 3 and len(history) >= busy[1]  # each follow-up is in the history too
+    few, many = _statements(client, f"/projects/{quiet.id}"), _statements(client, f"/projects/{busy.id}")
+    assert abs(many - few) <= 2 and many <= 30, (few, many)

@@ -41,7 +41,6 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import selectinload
 
 from crm.audit.models import AuditEntry
 from crm.audit.services import IGNORED_FIELDS, MASKED_FIELDS, field_label, record_labels
@@ -59,14 +58,19 @@ MONEY_SUFFIX = re.compile(r"（万元）$")
 # record type → (rank, headline function). The highest-ranked record of a group that has a
 # headline names the action; a move's transition outranks the project update it causes.
 HEADLINES: dict[str, tuple[int, Callable]] = {}
+# record type → the model whose current row a headline reads (what did not change is not in the entry)
+HEADLINE_ROWS: dict[str, type] = {}
 
 GENERIC = {AuditAction.INSERT: N_("新增%(record)s"), AuditAction.UPDATE: N_("修改%(record)s"),
            AuditAction.ARCHIVE: N_("归档%(record)s"), AuditAction.RESTORE: N_("恢复%(record)s")}
 
 
-def register_headline(record_type: str, headline: Callable, rank: int = 10) -> None:
-    """`headline(record, group)` → the action in words, or None to leave it to another record."""
+def register_headline(record_type: str, headline: Callable, rank: int = 10, row: type | None = None) -> None:
+    """`headline(record, group)` → the action in words, or None to leave it to another record. With
+    `row` (a model), `record.row` is the record's current row, loaded for the whole page at once."""
     HEADLINES[record_type] = (rank, headline)
+    if row is not None:
+        HEADLINE_ROWS[record_type] = row
 
 
 @dataclass
@@ -82,6 +86,7 @@ class Record:
     entry: AuditEntry
     title: str  # "新增 过会记录"
     changes: list[Change]
+    row: object = None  # the record's current row, for the record types registered with one
 
     @property
     def action(self) -> str:
@@ -106,6 +111,7 @@ class Record:
 class Group:
     records: list[Record]
     headline: str = ""
+    actor_name: str | None = None  # who acted, from the same look-up as the names in the changes; None: the system
 
     @property
     def first(self) -> AuditEntry:
@@ -114,10 +120,6 @@ class Group:
     @property
     def created_at(self) -> datetime:
         return self.first.created_at
-
-    @property
-    def actor(self):
-        return self.first.actor
 
     def of(self, record_type: str) -> list[Record]:
         return [r for r in self.records if r.record_type == record_type]
@@ -147,7 +149,8 @@ def _shown_keys(entry: AuditEntry) -> list[str]:
 
 def _lookups(entries: list[AuditEntry]) -> _Lookups:
     """One query per referenced table and one for the editable lists: ids and codes → names."""
-    wanted: dict[tuple, set] = {}
+    # Who acted is looked up with the users the changes name: one query, not one more per page.
+    wanted: dict[tuple, set] = {("users", "id"): {e.actor_id for e in entries if e.actor_id is not None}}
     want_lists = False
     for entry in entries:
         for key in entry.changes:
@@ -309,9 +312,20 @@ def _group_key(entry: AuditEntry):
     return (entry.batch, entry.actor_id) if entry.batch else ("entry", entry.id)
 
 
+def _headline_rows(entries: list[AuditEntry]) -> dict:
+    """(record type, id) → current row, one query per registered model the page's entries need."""
+    rows = {}
+    for record_type, model in HEADLINE_ROWS.items():
+        ids = {e.record_id for e in entries if e.record_type == record_type}
+        if ids:
+            rows.update({(record_type, row.id): row for row in db.session.scalars(select(model).where(model.id.in_(ids)))})
+    return rows
+
+
 def group_entries(entries: list[AuditEntry]) -> list[Group]:
     """Entries (any order) → user actions, in the entries' order; a group's records oldest first."""
     found = _lookups(entries)
+    rows = _headline_rows(entries)
     titles = record_labels()
     groups: dict = {}
     for entry in entries:
@@ -319,7 +333,9 @@ def group_entries(entries: list[AuditEntry]) -> list[Group]:
     result = []
     for members in groups.values():
         records = [_record(e, found, titles) for e in sorted(members, key=lambda e: e.id)]
-        group = Group(records)
+        for record in records:
+            record.row = rows.get((record.record_type, record.entry.record_id))
+        group = Group(records, actor_name=found.names.get(("users", members[0].actor_id)))
         group.headline = _headline(group)
         result.append(group)
     return result
@@ -364,17 +380,19 @@ def _batch_key():
 
 def history_page(condition, page: int = 1, per_page: int = HISTORY_PER_PAGE):
     """A page of the user actions (groups of entries) matching `condition`, newest first, and
-    their total: two bounded queries, whatever the length of the trail."""
+    their total: two bounded queries (the page's actions with the count of all, then their
+    entries), whatever the length of the trail; a page past the end counts apart."""
     key = _batch_key()
     groups = (select(key.label("k"), func.max(AuditEntry.id).label("last")).where(condition)
               .group_by(key).subquery())
-    total = db.session.scalar(select(func.count()).select_from(groups))
-    keys = list(db.session.scalars(select(groups.c.k).order_by(groups.c.last.desc())
-                                   .limit(per_page).offset((page - 1) * per_page)))
-    entries = list(db.session.scalars(
-        select(AuditEntry).options(selectinload(AuditEntry.actor)).where(condition, key.in_(keys))
-        .order_by(AuditEntry.id.desc()))) if keys else []
-    return Page(group_entries(entries), total, page, per_page)
+    rows = db.session.execute(select(groups.c.k, func.count().over()).order_by(groups.c.last.desc())
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    if not rows:
+        total = db.session.scalar(select(func.count()).select_from(groups)) if page > 1 else 0
+        return Page([], total, page, per_page)
+    entries = list(db.session.scalars(select(AuditEntry).where(condition, key.in_([k for k, _n in rows]))
+                                      .order_by(AuditEntry.id.desc())))
+    return Page(group_entries(entries), rows[0][1], page, per_page)
 
 
 def plain(value) -> str:

@@ -216,11 +216,12 @@ def whole_number(value) -> int | None:
     return number if number is not None and number >= 0 else None
 
 
-def record_by_id(model, raw_id):
+def record_by_id(model, raw_id, options=()):
     """The row of `model` with this id, or None: the one guard for ids from URLs, forms and JSON
-    (garbage, negatives, booleans and ids past any table's range find nothing instead of failing)."""
+    (garbage, negatives, booleans and ids past any table's range find nothing instead of failing).
+    `options`: loader options, e.g. the related rows a page shows."""
     number = whole_number(raw_id)
-    return db.session.get(model, number) if number is not None and 1 <= number <= MAX_ID else None
+    return db.session.get(model, number, options=options) if number is not None and 1 <= number <= MAX_ID else None
 
 
 def ref_id(value, field: str, *, label: str = "", required: bool = False) -> int | None:

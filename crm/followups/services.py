@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from crm.auth.models import User
 from crm.core import parsing as p
@@ -172,7 +172,7 @@ def follow_ups_stmt(project: Project, include_archived: bool = False):
     """The project's follow-ups, newest first, with their people loaded (no N+1)."""
     stmt = (
         select(FollowUp)
-        .options(selectinload(FollowUp.next_action_owner), selectinload(FollowUp.created_by))
+        .options(joinedload(FollowUp.next_action_owner), joinedload(FollowUp.created_by))
         .where(FollowUp.project_id == project.id)
         .order_by(FollowUp.followed_on.desc(), FollowUp.id.desc())
     )

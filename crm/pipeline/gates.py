@@ -143,8 +143,9 @@ def started_gate(project: Project, data: dict, effective: date, gate: Gate) -> d
     return {"land_area_mu": land, "land_certificate_no": certificate}
 
 
-def checklist(project: Project) -> list[tuple[str, bool]]:
-    """The next stage's conditions that depend on the record's state, for the project page."""
+def checklist(project: Project, permits: list | None = None) -> list[tuple[str, bool]]:
+    """The next stage's conditions that depend on the record's state, for the project page
+    (`permits`: the project's permits if already loaded)."""
     nxt = {Stage.TALKS: Stage.APPROVED, Stage.APPROVED: Stage.SIGNED, Stage.SIGNED: Stage.STARTED}.get(project.stage)
     if nxt == Stage.APPROVED:
         # The gate's own rule, as of today: the checklist ticks only what the gate would accept.
@@ -158,5 +159,5 @@ def checklist(project: Project) -> list[tuple[str, bool]]:
         today = local_today()
         return [(_("供地：面积（亩）和不动产权证号"), False)] + [
             (_("审批手续：%(kind)s", kind=PermitKind(pm.kind).title), pm.done_date is not None and pm.done_date <= today)
-            for pm in permits_of(project) if pm.required]
+            for pm in (permits_of(project) if permits is None else permits) if pm.required]
     return []

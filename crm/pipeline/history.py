@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 
 from crm.audit.present import Group, Record, plain, register_headline
 from crm.domain import AuditAction, PermitKind, Stage, TransitionKind
-from crm.extensions import db
 from crm.pipeline.models import Permit
 
 
@@ -47,7 +46,7 @@ def transition_headline(record: Record, group: Group) -> str | None:
 def permit_headline(record: Record, group: Group) -> str | None:
     if record.action != AuditAction.UPDATE or "done_date" not in record.entry.changes:
         return None
-    permit = db.session.get(Permit, record.entry.record_id)  # the kind did not change: not in the entry
+    permit = record.row  # the kind did not change: not in the entry
     kind = PermitKind(permit.kind).title if permit is not None else ""
     if record.raw("done_date", 0) is None:
         return _("登记审批手续办结：%(kind)s，%(date)s", kind=_(kind), date=plain(record.shown("done_date")))
@@ -58,4 +57,4 @@ def permit_headline(record: Record, group: Group) -> str | None:
 
 def register_headlines() -> None:
     register_headline("project_transitions", transition_headline, rank=100)
-    register_headline("permits", permit_headline, rank=40)
+    register_headline("permits", permit_headline, rank=40, row=Permit)

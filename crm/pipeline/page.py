@@ -76,7 +76,7 @@ def move_buttons(actor, project: Project) -> dict:
 
 
 def project_section(actor, project: Project) -> dict:
-    transitions = transitions_of(project)
+    transitions, permits = transitions_of(project), permits_of(project)
     return {
         "transitions": transitions,
         "timeline": stage_timeline(project, transitions),
@@ -84,9 +84,9 @@ def project_section(actor, project: Project) -> dict:
         "contract": _live(Contract, project, selectinload(Contract.commitments),
                           selectinload(Contract.incentive_terms)),
         "land": _live(LandSupply, project),
-        "permits": permits_of(project),
+        "permits": permits,
         "is_overdue": is_overdue,
-        "checklist": checklist(project),
+        "checklist": checklist(project, permits),
         "permit_form": PermitForm(),
         # A drop's reason is stored as its list code; the timeline shows its label (archived ones too).
         "drop_reasons": {item.code: item.label for item in list_items(ListKind.DROP_REASON, include_archived=True)},

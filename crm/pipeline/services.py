@@ -11,7 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from crm.core import parsing as p
 from crm.core.dates import local_today
@@ -30,7 +30,7 @@ from crm.reference.services import list_item_code
 
 
 def transitions_of(project: Project) -> list[Transition]:
-    stmt = (select(Transition).options(selectinload(Transition.actor))
+    stmt = (select(Transition).options(joinedload(Transition.actor))
             .where(Transition.project_id == project.id).order_by(Transition.id))
     return list(db.session.scalars(stmt))
 

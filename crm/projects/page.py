@@ -4,10 +4,10 @@ of other features (pipeline, screening, follow-ups, documents) come through the 
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.audit.models import AuditEntry
-from crm.audit.present import history_page, records_condition
+from crm.audit.present import HISTORY_PER_PAGE, history_page, records_condition
 from crm.core.permissions import Action, can
 from crm.domain import EnergyTier
 from crm.extensions import db
@@ -45,9 +45,18 @@ def history_query(project: Project):
             .order_by(AuditEntry.id.desc()))
 
 
-def project_history(project: Project, page: int = 1):
+def project_history(project: Project, page: int = 1, per_page: int = HISTORY_PER_PAGE):
     """A page of the project's history in words: newest user actions first (crm.audit.present)."""
-    return history_page(history_condition(project), page)
+    return history_page(history_condition(project), page, per_page)
+
+
+# The project page shows the latest actions and links to the whole history (50 a page): a leader
+# opening a project reads where it stands, and the trail is one click away (and the page stays light).
+PAGE_HISTORY = 10
+
+# What the page shows of the project itself, loaded with it (one statement each, not one per field).
+PAGE_OPTIONS = (joinedload(Project.unit), joinedload(Project.owner), joinedload(Project.lead_leader),
+                joinedload(Project.chain), joinedload(Project.industry), selectinload(Project.contacts))
 
 
 def page_data(actor, project: Project) -> dict:
@@ -55,7 +64,7 @@ def page_data(actor, project: Project) -> dict:
         "project": project,
         "energy_tier": EnergyTier.of(project.annual_energy_tce, project.annual_electricity_wan_kwh),
         "duplicates": possible_duplicates(project, actor),
-        "history": project_history(project),
+        "history": project_history(project, per_page=PAGE_HISTORY),
         "can_write": can(actor, Action.WRITE, project.unit_id) and project.archived_at is None,
         "can_rule": can(actor, Action.RULE_INVESTOR),
     }

@@ -26,7 +26,7 @@ from crm.projects import choices, services
 from crm.projects.access import project_for
 from crm.projects.export import ledger_workbook
 from crm.projects.forms import ArchiveProjectForm, InvestorRulingForm, ProjectForm
-from crm.projects.page import page_data, project_history
+from crm.projects.page import PAGE_OPTIONS, page_data, project_history
 from crm.projects.queries import (
     ProjectFilters,
     ledger_query,
@@ -125,7 +125,7 @@ def _warn_duplicates(project) -> None:
 @bp.route("/<int:project_id>")
 @login_required
 def detail(project_id: int):
-    project = project_for(current_user, project_id)
+    project = project_for(current_user, project_id, options=PAGE_OPTIONS)
     context = page_data(current_user, project)
     sections = registry().project_sections
     for section in sections:

@@ -38,6 +38,11 @@ def current_screening(project) -> Screening | None:
     return db.session.scalar(select(Screening).where(Screening.project_id == project.id, Screening.is_current))
 
 
+def current_of(screenings: list[Screening]) -> Screening | None:
+    """The current one among a project's screenings already loaded (the same flag, no query)."""
+    return next((s for s in screenings if s.is_current), None)
+
+
 def signed_screening(project, by: date | None = None) -> Screening | None:
     """The newest signed screening; with `by`, the newest signed on or before that local date."""
     stmt = select(Screening).where(Screening.project_id == project.id, Screening.signed_at.is_not(None))

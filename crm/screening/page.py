@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from crm.extensions import db
-from crm.screening.current import current_screening
+from crm.screening.current import current_of
 from crm.screening.models import Screening
 from crm.screening.scoring import INDICATOR_LABELS, INDICATORS
 
 
 def project_section(actor, project) -> dict:
-    return {
-        "current_screening": current_screening(project),
-        "screenings": list(db.session.scalars(
-            select(Screening).options(selectinload(Screening.signed_by))
-            .where(Screening.project_id == project.id).order_by(Screening.id.desc()))),
-    }
+    screenings = list(db.session.scalars(
+        select(Screening).options(joinedload(Screening.signed_by))
+        .where(Screening.project_id == project.id).order_by(Screening.id.desc())))
+    return {"current_screening": current_of(screenings), "screenings": screenings}
 
 
 def threshold_rows(screening) -> list[dict]:

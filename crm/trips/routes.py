@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from crm.attachments.models import Attachment
 from crm.attachments.page import owner_section
@@ -31,9 +32,13 @@ bp = Blueprint("trips", __name__, url_prefix="/trips")
 PER_PAGE = 30
 
 
-def trip_for(trip_id: int, write: bool = False) -> Trip:
+# Who and where of a trip, loaded with it: its page shows them (one statement, not one each).
+PAGE_OPTIONS = (joinedload(Trip.unit), joinedload(Trip.created_by), joinedload(Trip.decided_by))
+
+
+def trip_for(trip_id: int, write: bool = False, options=()) -> Trip:
     """The trip, or 404 for one the user may not read (existence is not revealed)."""
-    trip = record_by_id(Trip, trip_id)
+    trip = record_by_id(Trip, trip_id, options)
     if trip is None or not services.may_read(current_user, trip):
         abort(404)
     if write and not services.may_write(current_user, trip):
@@ -93,7 +98,7 @@ def trip_history(trip: Trip):
 @bp.route("/<int:trip_id>")
 @login_required
 def detail(trip_id: int):
-    trip, today = trip_for(trip_id), local_today()
+    trip, today = trip_for(trip_id, options=PAGE_OPTIONS), local_today()
     return render_template(
         "trips/detail.html", trip=trip, today=today, history=trip_history(trip),
         form=TripActionForm(version=trip.version), can_write=services.may_write(current_user, trip),
