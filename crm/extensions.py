@@ -1,6 +1,9 @@
 """Flask extensions, created unbound; `create_app` binds them to an app."""
 
-from flask_babel import Babel
+from functools import cached_property
+
+from flask import g, has_app_context
+from flask_babel import Babel, Domain, get_locale
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,6 +23,28 @@ NAMING_CONVENTION = {
 }
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's domain finds the locale's catalogue again for every string (a project page
+    translates ~460); this one keeps it on the request's context, tied to the locale it is for (so a
+    locale forced mid-request still gets its own)."""
+
+    def get_translations(self):
+        if not has_app_context():
+            return super().get_translations()
+        locale, kept = get_locale(), g.get("_i18n_catalogue")
+        if kept is not None and kept[0] is locale:
+            return kept[1]
+        translations = super().get_translations()
+        g._i18n_catalogue = (locale, translations)
+        return translations
+
+
+class RequestBabel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return RequestDomain(domain=self.domain)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -28,6 +53,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = RequestBabel()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address)

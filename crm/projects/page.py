@@ -3,6 +3,8 @@ of other features (pipeline, screening, follow-ups, documents) come through the 
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -17,19 +19,31 @@ from crm.projects.services import possible_duplicates
 NOT_PROJECT_RECORDS = {"investor_links"}  # a ruling on two projects belongs to neither's history
 
 
-def _owned(project_id: int) -> list:
-    """(table name, select() of ids) of every record that belongs to the project — rows of tables with a
-    project_id, and rows of tables hanging off those (e.g. a contract's commitments)."""
+@cache
+def _owned_tables() -> tuple:
+    """(table, None) for each table with a project_id, (child, foreign key to such a table) for each
+    table hanging off one: worked out once per process from the metadata."""
     owned = {t.name: t for t in db.metadata.sorted_tables if "project_id" in t.c and t.name not in NOT_PROJECT_RECORDS}
-    parts = [(table.name, select(table.c.id).where(table.c.project_id == project_id)) for table in owned.values()]
+    found = [(table, None) for table in owned.values()]
     for child in db.metadata.sorted_tables:
         if child.name in owned or "id" not in child.c:
             continue
-        for fk in child.foreign_keys:
-            parent = owned.get(fk.column.table.name)
-            if parent is not None and fk.parent.table is child:
-                parts.append((child.name, select(child.c.id).join(parent, fk.parent == fk.column)
-                              .where(parent.c.project_id == project_id)))
+        found += [(child, fk) for fk in child.foreign_keys
+                  if fk.column.table.name in owned and fk.parent.table is child]
+    return tuple(found)
+
+
+def _owned(project_id: int) -> list:
+    """(table name, select() of ids) of every record that belongs to the project — rows of tables with a
+    project_id, and rows of tables hanging off those (e.g. a contract's commitments)."""
+    parts = []
+    for table, fk in _owned_tables():
+        if fk is None:
+            parts.append((table.name, select(table.c.id).where(table.c.project_id == project_id)))
+        else:
+            parent = fk.column.table
+            parts.append((table.name, select(table.c.id).join(parent, fk.parent == fk.column)
+                          .where(parent.c.project_id == project_id)))
     return parts
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from pypinyin import Style, lazy_pinyin
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from crm.auth.models import User
 from crm.core import parsing as p
@@ -275,7 +275,7 @@ def possible_duplicates(project: Project, viewer=None) -> list[PossibleDuplicate
     if project.parent_project_id:  # its original project and that project's other increases
         related += [Project.id == project.parent_project_id, Project.parent_project_id == project.parent_project_id]
     family = select(Project.id).where(or_(*related))
-    stmt = (select(Project).options(selectinload(Project.unit))
+    stmt = (select(Project).options(joinedload(Project.unit))
             .where(Project.id != project.id, Project.archived_at.is_(None), or_(*same), ~ruled_distinct.exists(),
                    Project.id.not_in(family))
             .order_by(Project.id).limit(20))
