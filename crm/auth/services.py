@@ -32,14 +32,16 @@ LoginLocked = throttle.LoginLocked
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader: the user only while their server-side session row is live."""
     try:
-        user = db.session.get(User, int(user_id))
+        number = int(user_id)
     except (TypeError, ValueError):
         return None
-    if user is None or not user.is_active:
-        return None
-    if has_request_context() and sessions.current_session(user) is None:
-        return None  # logged out, revoked by a password change or an admin, or idle too long
-    return user
+    if has_request_context():
+        # The cookie's session row, with its user, in one statement. None: logged out, revoked by a
+        # password change or an admin, idle too long, or the user deactivated.
+        row = sessions.session_for(number)
+        return row.user if row is not None and row.user.is_active else None
+    user = db.session.get(User, number)
+    return user if user is not None and user.is_active else None
 
 
 def authenticate(username: str, password: str, address: str | None = None) -> User:

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from flask import current_app, g, request, session
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from crm.auth.models import User, UserSession
 from crm.core.models import as_utc, utcnow
@@ -39,13 +40,20 @@ def start_session(user: User) -> None:
 
 def current_session(user: User) -> UserSession | None:
     """The live session row this request's cookie names for `user`, or None (then the user is anonymous)."""
+    return session_for(user.id)
+
+
+def session_for(user_id: int) -> UserSession | None:
+    """The live session row this request's cookie names for the user with this id, its user loaded
+    with it (the user loader's one statement), or None."""
     if "user_session" in g:
         return g.user_session
     raw = session.get(SESSION_KEY)
     if not isinstance(raw, str) or not raw:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.session_hash == digest(raw)))
-    if row is None or row.user_id != user.id or row.revoked_at is not None:
+    row = db.session.scalar(select(UserSession).options(joinedload(UserSession.user))
+                            .where(UserSession.session_hash == digest(raw)))
+    if row is None or row.user_id != user_id or row.revoked_at is not None or not row.user.is_active:
         return None
     now = utcnow()
     last_seen = as_utc(row.last_seen_at)
