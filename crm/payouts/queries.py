@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.core import parsing as p
@@ -93,14 +93,19 @@ def incentive_panel(project: Project) -> list[TermPanel]:
     terms = db.session.scalars(select(IncentiveTerm).join(Contract, Contract.id == IncentiveTerm.contract_id)
                                .where(IncentiveTerm.project_id == project.id, Contract.voided_by_id.is_(None))
                                .order_by(IncentiveTerm.id)).all()
-    sums = dict(db.session.execute(
-        select(Payout.term_id, func.sum(Payout.amount_wan))
-        .where(Payout.project_id == project.id, Payout.state.in_((PayoutState.PAID, PayoutState.REVERSED)))
-        .group_by(Payout.term_id)).all())
+    if not terms:
+        return []
+    # Paid, and live (what counts against the cap: rules.live_total's states), per term in one pass.
+    sums = {term_id: (paid, live) for term_id, paid, live in db.session.execute(
+        select(Payout.term_id,
+               func.sum(case((Payout.state.in_((PayoutState.PAID, PayoutState.REVERSED)), Payout.amount_wan), else_=0)),
+               func.sum(case((Payout.state.in_(PayoutState.live()), Payout.amount_wan), else_=0)))
+        .where(Payout.project_id == project.id, Payout.term_id.is_not(None)).group_by(Payout.term_id))}
     panel = []
     for term in terms:
-        live = rules.term_paid_out(term.id)
-        paid = Decimal(sums.get(term.id) or 0).quantize(Decimal("0.01"))
+        paid_sum, live_sum = sums.get(term.id, (0, 0))
+        paid = Decimal(paid_sum or 0).quantize(Decimal("0.01"))
+        live = Decimal(live_sum or 0).quantize(Decimal("0.01"))
         met = rules.stage_reached(project, rules.CONDITION_STAGE[IncentiveCondition(term.condition_stage)])
         panel.append(TermPanel(term, paid, live - paid, term.cap_wan - live, met))
     return panel

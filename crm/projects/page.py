@@ -70,7 +70,7 @@ PAGE_HISTORY = 10
 
 # What the page shows of the project itself, loaded with it (one statement each, not one per field).
 PAGE_OPTIONS = (joinedload(Project.unit), joinedload(Project.owner), joinedload(Project.lead_leader),
-                joinedload(Project.chain), joinedload(Project.industry), selectinload(Project.contacts))
+                joinedload(Project.chain), joinedload(Project.industry), joinedload(Project.contacts))
 
 
 def page_data(actor, project: Project) -> dict:

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from crm.core.dates import start_of_local_day
+from crm.core.models import as_utc
 from crm.domain import Verdict
 from crm.extensions import db
 from crm.screening.models import Screening
@@ -59,11 +60,14 @@ def _newer_unsigned(project, signed: Screening) -> bool:
 
 def meeting_problem(project, meeting_date: date) -> str | None:
     """Why the screening does not let a meeting on `meeting_date` approve the project, or None."""
-    screening = signed_screening(project, by=meeting_date)
-    if screening is None:
-        if signed_screening(project) is not None:
-            return _("预审签批日期晚于会议日期：预审须在评审会之前签批")
+    latest = signed_screening(project)
+    if latest is None:
         return _("缺少已签批的项目预审（结论须为通过或有条件通过）")
+    # The newest signed by the meeting's day is the newest of all if that was signed by then.
+    by_then = as_utc(latest.signed_at) < start_of_local_day(meeting_date + timedelta(days=1))
+    screening = latest if by_then else signed_screening(project, by=meeting_date)
+    if screening is None:
+        return _("预审签批日期晚于会议日期：预审须在评审会之前签批")
     if _newer_unsigned(project, screening):
         return _("项目有一份更新的预审尚未签批，请先完成签批")
     if not Verdict(screening.verdict).passes:
