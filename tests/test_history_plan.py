@@ -1,5 +1,6 @@
 """The history of a project, a trip or a payout reads the audit trail through ix_audit_entries_record
-on both databases (issue 9: a shape one planner liked made the other scan 3.6 million entries)."""
+on both databases (issue 9: a shape one planner liked made the other scan 3.6 million entries); the
+screenings table reads its default order from its index."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from crm.audit.models import AuditEntry
 from crm.audit.present import owned_rows, records_condition
 from crm.extensions import db
 from crm.projects.page import history_condition
+from crm.screening.services import screened_table
 from crm.trips.models import TripTarget
 from tests.factories import ProjectFactory
 
@@ -46,3 +48,17 @@ def test_project_and_trip_histories_are_index_look_ups(world):
     class Trip:  # any record: the condition only needs its table and id
         __tablename__, id = "trips", 1
     _assert_pair_look_ups(_plan(records_condition(Trip, owned_rows(TripTarget, TripTarget.trip_id == 1))))
+
+
+def test_the_screenings_table_reads_its_default_order_from_the_index(world):
+    """The default order (score high to low) is the expression of ix_screenings_current_score, with a
+    literal 0: as a bound parameter it matched no index and SQLite sorted every current screening
+    (140 ms at 100,000 projects, 0.1 ms from the index)."""
+    stmt = screened_table(world.leader).limit(50)
+    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    assert "coalesce(screenings.score, 0) DESC" in sql, sql
+    raw = str(stmt.compile(db.engine))  # as sent: the 0 stays a literal, not a parameter
+    assert "coalesce(screenings.score, 0)" in raw, raw
+    if db.engine.dialect.name == "sqlite":
+        plan = " | ".join(row[-1] for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        assert "USING INDEX ix_screenings_current_score" in plan and "TEMP B-TREE" not in plan, plan

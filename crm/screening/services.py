@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Numeric, cast, func, select
+from sqlalchemy import Numeric, cast, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -197,7 +197,9 @@ def screened_table(actor, sort: str = "score", desc: bool = True):
     score high to low, reads ix_screenings_current_score (the same coalesce expression) in order."""
     key = sort if sort in SORT_KEYS else "score"
     if key == "score":
-        column = func.coalesce(Screening.score, 0)
+        # A literal 0, as in the index's expression: a bound parameter (what a plain 0 becomes) does not
+        # match it, and SQLite then sorted every current screening (140 ms at 100,000 projects; 0.1 ms).
+        column = func.coalesce(Screening.score, literal_column("0"))
     elif key == "created":
         column = Screening.created_at
     else:
