@@ -144,3 +144,31 @@ def test_the_recipient_filter_lists_a_chosen_units_officers_when_a_leader_sees_m
     assert world.staff_a.name in page and world.staff_b.name not in page
     page = auth.client.get(f"/payouts?recipient_id={world.staff_b.id}").text
     assert f'value="{world.staff_b.id}" selected' in page
+
+
+def test_the_project_panel_shows_each_terms_paid_in_progress_and_remaining(world, producing, auth):  # noqa: F811
+    """Per term: 已兑现 counts paid and reversed payouts (a reversal's negative record cancels its original),
+    在途 what is requested or approved, 剩余 the cap less both; rejected requests count nowhere."""
+    paid = _request(world, producing, investor(producing, "producing", "100"))
+    services.approve_payout(world.leader, paid, "同意", paid.version)
+    services.pay_payout(world.leader, paid, local_today(), "PZ-1", paid.version)
+    undone = _request(world, producing, investor(producing, "producing", "30", period="2027"))
+    services.approve_payout(world.leader, undone, "同意", undone.version)
+    services.pay_payout(world.leader, undone, local_today(), "PZ-2", undone.version)
+    services.reverse_payout(world.leader, undone, "凭证有误", undone.version)
+    _request(world, producing, investor(producing, "producing", "40", period="2028"))  # requested only
+    rejected = _request(world, producing, investor(producing, "signed", "20"))
+    services.reject_payout(world.leader, rejected, "材料不全", rejected.version)
+    _request(world, producing, investor(producing, "started", "25"))
+    db.session.commit()
+    auth.login("staff_a")
+    page = auth.client.get(f"/projects/{producing.id}").text
+    panel = page[page.index('id="payouts"'):]
+    rows = {}
+    for row in panel.split("<tr>")[2:6]:
+        cells = [c.split("</td>")[0].strip() for c in row.split("<td")[1:]]
+        rows[cells[0].split(">")[-1]] = [c.split(">")[-1] for c in cells[1:5]]
+    assert rows["设备补助"] == ["500.00", "100.00", "40.00", "360.00"]
+    assert rows["签约奖励"] == ["50.00", "0.00", "0.00", "50.00"]
+    assert rows["开工奖励"] == ["100.00", "0.00", "25.00", "75.00"]
+    assert rows["税收奖励"] == ["300.00", "0.00", "0.00", "300.00"]

@@ -95,11 +95,11 @@ def incentive_panel(project: Project) -> list[TermPanel]:
                                .order_by(IncentiveTerm.id)).all()
     if not terms:
         return []
-    # Paid, and live (what counts against the cap: rules.live_total's states), per term in one pass.
+    # Paid, and live (what counts against the cap: rules.is_live), per term in one pass.
     sums = {term_id: (paid, live) for term_id, paid, live in db.session.execute(
         select(Payout.term_id,
                func.sum(case((Payout.state.in_((PayoutState.PAID, PayoutState.REVERSED)), Payout.amount_wan), else_=0)),
-               func.sum(case((Payout.state.in_(PayoutState.live()), Payout.amount_wan), else_=0)))
+               func.sum(case((rules.is_live(), Payout.amount_wan), else_=0)))
         .where(Payout.project_id == project.id, Payout.term_id.is_not(None)).group_by(Payout.term_id))}
     panel = []
     for term in terms:
@@ -131,13 +131,13 @@ def _entered(project_ids, stage: Stage) -> dict:
 
 def eligible_not_requested(user, today: date) -> list[Waiting]:
     """Terms whose condition is met (and projects that started) with no live request yet, longest waiting first."""
-    requested_terms = select(Payout.term_id).where(Payout.state.in_(PayoutState.live()), Payout.term_id.is_not(None))
+    requested_terms = select(Payout.term_id).where(rules.is_live(), Payout.term_id.is_not(None))
     pairs = db.session.execute(scope(
         select(IncentiveTerm, Project).join(Contract, Contract.id == IncentiveTerm.contract_id)
         .join(Project, Project.id == IncentiveTerm.project_id)
         .where(Contract.voided_by_id.is_(None), IncentiveTerm.id.not_in(requested_terms),
                Project.status != Status.DROPPED, Project.archived_at.is_(None)), user, Project.unit_id)).all()
-    rewarded = select(Payout.project_id).where(Payout.state.in_(PayoutState.live()),
+    rewarded = select(Payout.project_id).where(rules.is_live(),
                                                Payout.kind == PayoutKind.CONTRIBUTOR)
     started = db.session.scalars(scope(
         select(Project).where(Project.stage.in_((Stage.STARTED, Stage.PRODUCING)), Project.id.not_in(rewarded),

@@ -39,10 +39,15 @@ def stage_reached(project: Project, stage: Stage) -> bool:
     return Stage(project.stage).index >= stage.index
 
 
+def is_live():
+    """The live payouts (applied, approved, paid, and reversed originals with their negative
+    reversals): what counts against a cap. A where-clause, or a CASE condition for a grouped sum."""
+    return Payout.state.in_(PayoutState.live())
+
+
 def live_total(*where, excluding: int | None = None) -> Decimal:
-    """Sum of the live payouts (applied, approved, paid, and reversed originals with their negative
-    reversals) matching `where`, in SQL."""
-    stmt = select(func.coalesce(func.sum(Payout.amount_wan), 0)).where(Payout.state.in_(PayoutState.live()), *where)
+    """Sum of the live payouts (`is_live`) matching `where`, in SQL."""
+    stmt = select(func.coalesce(func.sum(Payout.amount_wan), 0)).where(is_live(), *where)
     if excluding is not None:
         stmt = stmt.where(Payout.id != excluding)
     return Decimal(db.session.scalar(stmt)).quantize(Decimal("0.01"))

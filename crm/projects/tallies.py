@@ -25,6 +25,17 @@ from crm.projects.models import Project, ProjectTally
 TRACKED = ("unit_id", "stage", "status", "total_investment_wan", "archived_at")
 
 
+def _new_pending() -> defaultdict:
+    return defaultdict(lambda: [0, Decimal(0)])  # key → [projects, investment] to add
+
+
+def _counted():
+    """The tallies as the projects are now: (unit, stage, status, projects, investment) per key."""
+    return (select(Project.unit_id, Project.stage, Project.status, func.count(),
+                   func.coalesce(func.sum(Project.total_investment_wan), 0))
+            .where(Project.archived_at.is_(None)).group_by(Project.unit_id, Project.stage, Project.status))
+
+
 def _code(value) -> str:
     return str(getattr(value, "value", value))
 
@@ -80,11 +91,11 @@ def _collect(session: Session, flush_context, instances) -> None:
             info.setdefault("tally_after", []).append(obj)
     for obj in session.dirty:
         if isinstance(obj, Project) and _changed(obj):
-            _add(info.setdefault("tally_pending", defaultdict(lambda: [0, Decimal(0)])), _before(session, obj), -1)
+            _add(info.setdefault("tally_pending", _new_pending()), _before(session, obj), -1)
             info.setdefault("tally_after", []).append(obj)
     for obj in session.deleted:
         if isinstance(obj, Project):
-            _add(info.setdefault("tally_pending", defaultdict(lambda: [0, Decimal(0)])), _before(session, obj), -1)
+            _add(info.setdefault("tally_pending", _new_pending()), _before(session, obj), -1)
 
 
 def _add_to_tally(connection, key: tuple, count: int, amount: Decimal) -> None:
@@ -111,7 +122,7 @@ def _add_to_tally(connection, key: tuple, count: int, amount: Decimal) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _apply(session: Session, flush_context) -> None:
-    pending = session.info.pop("tally_pending", None) or defaultdict(lambda: [0, Decimal(0)])
+    pending = session.info.pop("tally_pending", None) or _new_pending()
     for obj in session.info.pop("tally_after", []):
         _add(pending, {name: getattr(obj, name) for name in TRACKED}, +1)
     # Keys in a fixed order: two transactions never take the same tally rows in opposite orders.
@@ -129,11 +140,8 @@ def _discard(session: Session, previous_transaction) -> None:
 def rebuild_tallies(session: Session) -> int:
     """Recount every tally from the projects (after a bulk load, or to check); returns the rows written."""
     session.execute(delete(ProjectTally))
-    grouped = (select(Project.unit_id, Project.stage, Project.status, func.count(),
-                      func.coalesce(func.sum(Project.total_investment_wan), 0))
-               .where(Project.archived_at.is_(None)).group_by(Project.unit_id, Project.stage, Project.status))
     session.execute(insert(ProjectTally).from_select(
-        ["unit_id", "stage", "status", "projects", "investment_wan"], grouped))
+        ["unit_id", "stage", "status", "projects", "investment_wan"], _counted()))
     return session.scalar(select(func.count()).select_from(ProjectTally))
 
 
@@ -141,7 +149,5 @@ def tallies_match(session: Session) -> bool:
     """Do the tallies equal a fresh count of the projects (zero rows aside)?"""
     kept = {(r.unit_id, _code(r.stage), _code(r.status)): (r.projects, Decimal(r.investment_wan))
             for r in session.scalars(select(ProjectTally)) if r.projects or r.investment_wan}
-    counted = {(u, _code(st), _code(s)): (n, Decimal(a)) for u, st, s, n, a in session.execute(
-        select(Project.unit_id, Project.stage, Project.status, func.count(), func.sum(Project.total_investment_wan))
-        .where(Project.archived_at.is_(None)).group_by(Project.unit_id, Project.stage, Project.status))}
+    counted = {(u, _code(st), _code(s)): (n, Decimal(a)) for u, st, s, n, a in session.execute(_counted())}
     return kept == counted
